@@ -1,0 +1,11 @@
+/* Every command of the CLI (one tracer/cmd_*.c file each). The table in
+ * tracer/main.c lists them in the order `proceeds help` shows. */
+#ifndef PROCEEDS_COMMANDS_H
+#define PROCEEDS_COMMANDS_H
+
+#include "proceeds/cli.h"
+
+extern const struct cli_command cmd_decode;
+extern const struct cli_command cmd_address;
+
+#endif

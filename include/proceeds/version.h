@@ -1,0 +1,7 @@
+/* The tool version, recorded in every report. */
+#ifndef PROCEEDS_VERSION_H
+#define PROCEEDS_VERSION_H
+
+#define PROCEEDS_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,211 @@
+/* Shared command-line conventions. */
+#include "proceeds/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "proceeds: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+void cli_warn(const struct cli_common *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c && c->quiet)
+		return;
+	fputs("proceeds: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool progress_shown;
+
+void cli_progress(const struct cli_common *c, const char *fmt, ...)
+{
+	va_list ap;
+	if ((c && c->quiet) || !isatty(STDERR_FILENO))
+		return;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_shown = true;
+}
+
+void cli_progress_done(const struct cli_common *c)
+{
+	if (progress_shown) {
+		fputc('\n', stderr);
+		progress_shown = false;
+	}
+}
+
+bool cli_opt_value(const char **value, int argc, char **argv, int *i,
+		   const char *name, bool *bad)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return false;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return true;
+	}
+	if (a[n] != '\0')
+		return false;
+	if (*i + 1 >= argc) {
+		cli_error(name, "option needs a value");
+		*bad = true;
+		return true;
+	}
+	*value = argv[++*i];
+	return true;
+}
+
+static bool common_one(struct cli_common *c, int argc, char **argv, int *i,
+		       bool *bad)
+{
+	const char *v;
+	const char *a = argv[*i];
+	if (strcmp(a, "--json") == 0)
+		c->format = CLI_JSON;
+	else if (strcmp(a, "--csv") == 0)
+		c->format = CLI_CSV;
+	else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+		c->quiet = true;
+	else if (cli_opt_value(&v, argc, argv, i, "--db", bad))
+		c->db = v;
+	else if (cli_opt_value(&v, argc, argv, i, "--out", bad))
+		c->out = v;
+	else if (cli_opt_value(&v, argc, argv, i, "--network", bad)) {
+		if (*bad)
+			return true;
+		if (!network_from_name(&c->net, v)) {
+			cli_error("--network", "unknown network '%s' (main, testnet, "
+				  "testnet4, signet, regtest)", v);
+			*bad = true;
+		}
+		c->net_given = true;
+	} else
+		return false;
+	return true;
+}
+
+bool cli_common_parse(struct cli_common *c, int *argc, char **argv)
+{
+	int out = 0;
+	bool bad = false, operands_only = false;
+
+	memset(c, 0, sizeof(*c));
+	c->net = NETWORK_MAIN;
+	c->format = CLI_TABLE;
+	for (int i = 0; i < *argc && !bad; i++) {
+		if (!operands_only && strcmp(argv[i], "--") == 0) {
+			operands_only = true;
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (operands_only || i == 0 || !common_one(c, *argc, argv, &i, &bad))
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return !bad;
+}
+
+const char *cli_db_path(struct cli_common *c)
+{
+	if (c->db)
+		return c->db;
+	const char *env = getenv("PROCEEDS_DB");
+	if (env && *env)
+		return env;
+	const char *home = getenv("HOME");
+	snprintf(c->db_buf, sizeof(c->db_buf), "%s/.proceeds/%s",
+		 home ? home : ".", network_params(c->net)->name);
+	return c->db_buf;
+}
+
+void cli_csv_cell(FILE *f, const char *s)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	bool neutral = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+		       s[0] == '\t' || s[0] == '\r';
+	if (neutral)
+		quote = true;
+	if (quote)
+		fputc('"', f);
+	if (neutral)
+		fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+bool cli_read_file(char **out, size_t *len, const char *path, size_t max,
+		   const char **why)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if (!f) {
+		*why = strerror(errno);
+		return false;
+	}
+	buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf) {
+			*why = "out of memory";
+			break;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (n > max) {
+			*why = "file too large";
+			break;
+		}
+		if (r == 0) {
+			if (ferror(f)) {
+				*why = strerror(errno);
+				break;
+			}
+			if (f != stdin)
+				fclose(f);
+			buf[n] = '\0';
+			*out = buf;
+			*len = n;
+			return true;
+		}
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return false;
+}
