@@ -1,0 +1,289 @@
+/* LevelDB behind proceeds' store interface. */
+#include "proceeds/store.h"
+
+#include <errno.h>
+#include <leveldb/c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct store {
+	leveldb_t *db;
+	leveldb_options_t *opt;
+	leveldb_cache_t *cache;
+	leveldb_filterpolicy_t *bloom;
+	leveldb_readoptions_t *ropt;
+	leveldb_writeoptions_t *wopt;
+	leveldb_writeoptions_t *wopt_sync;
+};
+
+struct store_batch {
+	leveldb_writebatch_t *wb;
+};
+
+struct store_iter {
+	leveldb_iterator_t *it;
+	uint8_t *prefix;
+	size_t plen;
+	bool started;
+	char *err;
+};
+
+/* LevelDB errors are malloc'd strings; keep the last one per thread so that
+ * callers get a plain const char * like everywhere else. */
+static _Thread_local char errbuf[512];
+
+static const char *take_error(char *err)
+{
+	if (strstr(err, "lock") && (strstr(err, "LOCK") || strstr(err, "lock ")))
+		snprintf(errbuf, sizeof(errbuf),
+			 "database is in use by another proceeds process (%s)", err);
+	else
+		snprintf(errbuf, sizeof(errbuf), "%s", err);
+	leveldb_free(err);
+	return errbuf;
+}
+
+static void store_destroy(struct store *s)
+{
+	if (s->db)
+		leveldb_close(s->db);
+	if (s->opt)
+		leveldb_options_destroy(s->opt);
+	if (s->cache)
+		leveldb_cache_destroy(s->cache);
+	if (s->bloom)
+		leveldb_filterpolicy_destroy(s->bloom);
+	if (s->ropt)
+		leveldb_readoptions_destroy(s->ropt);
+	if (s->wopt)
+		leveldb_writeoptions_destroy(s->wopt);
+	if (s->wopt_sync)
+		leveldb_writeoptions_destroy(s->wopt_sync);
+	free(s);
+}
+
+static bool mkdir_p(const char *dir)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0700);
+			*p = '/';
+		}
+	}
+	return mkdir(buf, 0700) == 0 || errno == EEXIST;
+}
+
+bool store_open(struct store **out, const char *dir,
+		const struct store_options *o, const char **why)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	char *err = NULL;
+
+	*out = NULL;
+	if (!s)
+		return (*why = "out of memory"), false;
+	if (o->create && !mkdir_p(dir)) {
+		free(s);
+		return (*why = "cannot create the database directory"), false;
+	}
+	s->opt = leveldb_options_create();
+	s->cache = leveldb_cache_create_lru(o->cache_bytes ? o->cache_bytes : 64u << 20);
+	s->bloom = leveldb_filterpolicy_create_bloom(10);
+	leveldb_options_set_create_if_missing(s->opt, o->create);
+	leveldb_options_set_cache(s->opt, s->cache);
+	leveldb_options_set_filter_policy(s->opt, s->bloom);
+	leveldb_options_set_compression(s->opt, leveldb_snappy_compression);
+	leveldb_options_set_write_buffer_size(s->opt,
+					      o->write_buffer ? o->write_buffer : 64u << 20);
+	leveldb_options_set_max_file_size(s->opt, 32u << 20);
+	leveldb_options_set_max_open_files(s->opt, 500);
+	s->ropt = leveldb_readoptions_create();
+	s->wopt = leveldb_writeoptions_create();
+	s->wopt_sync = leveldb_writeoptions_create();
+	leveldb_writeoptions_set_sync(s->wopt_sync, 1);
+	s->db = leveldb_open(s->opt, dir, &err);
+	if (err) {
+		*why = take_error(err);
+		store_destroy(s);
+		return false;
+	}
+	*out = s;
+	return true;
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		store_destroy(s);
+}
+
+bool store_get(struct store *s, uint8_t **val, size_t *vlen, bool *found,
+	       const void *key, size_t klen, const char **why)
+{
+	char *err = NULL;
+	size_t n = 0;
+	char *v = leveldb_get(s->db, s->ropt, key, klen, &n, &err);
+
+	*val = NULL;
+	*vlen = 0;
+	*found = false;
+	if (err) {
+		*why = take_error(err);
+		return false;
+	}
+	if (!v)
+		return true;
+	/* leveldb_free and free are the same allocator on Debian's build, but
+	 * copy so callers can always use free(). */
+	*val = malloc(n ? n : 1);
+	if (!*val) {
+		leveldb_free(v);
+		return (*why = "out of memory"), false;
+	}
+	memcpy(*val, v, n);
+	leveldb_free(v);
+	*vlen = n;
+	*found = true;
+	return true;
+}
+
+bool store_put(struct store *s, const void *key, size_t klen,
+	       const void *val, size_t vlen, const char **why)
+{
+	char *err = NULL;
+	leveldb_put(s->db, s->wopt, key, klen, val, vlen, &err);
+	if (err)
+		return (*why = take_error(err)), false;
+	return true;
+}
+
+bool store_delete(struct store *s, const void *key, size_t klen,
+		  const char **why)
+{
+	char *err = NULL;
+	leveldb_delete(s->db, s->wopt, key, klen, &err);
+	if (err)
+		return (*why = take_error(err)), false;
+	return true;
+}
+
+struct store_batch *store_batch_new(void)
+{
+	struct store_batch *b = malloc(sizeof(*b));
+	if (!b)
+		return NULL;
+	b->wb = leveldb_writebatch_create();
+	return b;
+}
+
+void store_batch_free(struct store_batch *b)
+{
+	if (!b)
+		return;
+	leveldb_writebatch_destroy(b->wb);
+	free(b);
+}
+
+void store_batch_put(struct store_batch *b, const void *key, size_t klen,
+		     const void *val, size_t vlen)
+{
+	leveldb_writebatch_put(b->wb, key, klen, val, vlen);
+}
+
+void store_batch_delete(struct store_batch *b, const void *key, size_t klen)
+{
+	leveldb_writebatch_delete(b->wb, key, klen);
+}
+
+void store_batch_clear(struct store_batch *b)
+{
+	leveldb_writebatch_clear(b->wb);
+}
+
+bool store_write(struct store *s, struct store_batch *b, bool sync,
+		 const char **why)
+{
+	char *err = NULL;
+	leveldb_write(s->db, sync ? s->wopt_sync : s->wopt, b->wb, &err);
+	if (err)
+		return (*why = take_error(err)), false;
+	return true;
+}
+
+struct store_iter *store_iter_new(struct store *s, const void *prefix,
+				  size_t plen, const void *start, size_t slen)
+{
+	struct store_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return NULL;
+	it->prefix = malloc(plen ? plen : 1);
+	memcpy(it->prefix, prefix, plen);
+	it->plen = plen;
+	it->it = leveldb_create_iterator(s->db, s->ropt);
+	if (start)
+		leveldb_iter_seek(it->it, start, slen);
+	else
+		leveldb_iter_seek(it->it, prefix, plen);
+	return it;
+}
+
+bool store_iter_next(struct store_iter *it, const uint8_t **key, size_t *klen,
+		     const uint8_t **val, size_t *vlen)
+{
+	if (it->started)
+		leveldb_iter_next(it->it);
+	it->started = true;
+	if (!leveldb_iter_valid(it->it)) {
+		leveldb_iter_get_error(it->it, &it->err);
+		return false;
+	}
+	*key = (const uint8_t *)leveldb_iter_key(it->it, klen);
+	if (*klen < it->plen || memcmp(*key, it->prefix, it->plen) != 0)
+		return false;
+	*val = (const uint8_t *)leveldb_iter_value(it->it, vlen);
+	return true;
+}
+
+const char *store_iter_error(struct store_iter *it)
+{
+	return it->err;
+}
+
+void store_iter_free(struct store_iter *it)
+{
+	if (!it)
+		return;
+	leveldb_iter_destroy(it->it);
+	if (it->err)
+		leveldb_free(it->err);
+	free(it->prefix);
+	free(it);
+}
+
+void store_compact(struct store *s)
+{
+	leveldb_compact_range(s->db, NULL, 0, NULL, 0);
+}
+
+uint64_t store_approx_size(struct store *s, const void *prefix, size_t plen)
+{
+	uint8_t limit[64];
+	uint64_t size = 0;
+	const char *start = prefix;
+	size_t slen = plen, llen = plen < sizeof(limit) ? plen : sizeof(limit);
+
+	memcpy(limit, prefix, llen);
+	/* The first key after the prefix range: increment the last byte. */
+	while (llen && limit[llen - 1] == 0xff)
+		llen--;
+	if (llen)
+		limit[llen - 1]++;
+	const char *limit_p = (const char *)limit;
+	leveldb_approximate_sizes(s->db, 1, &start, &slen, &limit_p, &llen, &size);
+	return size;
+}
