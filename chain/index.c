@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char key_version[] = IDX_KEY_VERSION;
 static const char key_tip[] = IDX_KEY_TIP;
@@ -121,6 +122,22 @@ bool index_open(struct index **out, const char *dir, enum network net,
 	}
 	*out = idx;
 	return true;
+}
+
+bool index_open_query(struct index **out, bool *absent, const char *dir,
+		      enum network net, const char **why)
+{
+	struct index_options o = { .read_only = true, .tx_cache_bytes = 1,
+				   .addr_cache_bytes = 1 };
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/CURRENT", dir);
+	*out = NULL;
+	*absent = stat(path, &st) != 0;
+	if (*absent)
+		return (*why = "no index here (run proceeds index first)"), false;
+	return index_open(out, dir, net, &o, why);
 }
 
 void index_close(struct index *idx)

@@ -9,6 +9,9 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_tx,
+	&cmd_outpoint,
+	&cmd_block,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

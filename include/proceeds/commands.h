@@ -7,5 +7,8 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_tx;
+extern const struct cli_command cmd_outpoint;
+extern const struct cli_command cmd_block;
 
 #endif

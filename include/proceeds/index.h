@@ -36,6 +36,12 @@ bool index_open(struct index **out, const char *dir, enum network net,
 		const struct index_options *opt, const char **why)
 	__attribute__((warn_unused_result));
 
+/* Opens an existing index in dir read-only for queries (small caches).
+ * *absent tells "there is no index in dir" apart from other failures. */
+bool index_open_query(struct index **out, bool *absent, const char *dir,
+		      enum network net, const char **why)
+	__attribute__((warn_unused_result));
+
 /* Closes without committing pending blocks (call index_flush first); a
  * crash-equivalent. idx may be NULL. */
 void index_close(struct index *idx);
