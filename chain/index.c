@@ -1,7 +1,9 @@
 /* Connecting blocks into the chain index (see index.h). */
 #include "proceeds/index.h"
 #include "proceeds/cursor.h"
+#include "proceeds/index_bloom.h"
 #include "proceeds/index_cache.h"
+#include "proceeds/index_wbuf.h"
 #include "proceeds/script.h"
 #include "proceeds/store.h"
 
@@ -23,11 +25,12 @@ struct index {
 	struct idx_tip tip;         /* with pending blocks */
 	uint64_t next_txnum, next_addr; /* counters inside the current block */
 	struct idx_tip committed;   /* as in LevelDB */
-	struct store_batch *group;  /* committed blocks not yet written */
-	struct store_batch *blockb; /* the block being connected */
+	struct index_wbuf wb;       /* connected blocks not yet committed */
+	size_t block_mark;          /* where the current block's puts start */
 	uint32_t pending_txs, flush_txs;
 	struct index_cache txc;     /* txid -> txnum, n_out, outputs */
 	struct index_cache addrc;   /* owner key -> addr id */
+	struct index_bloom bloom;   /* owner keys of all addresses */
 	struct idx_buf buf;         /* tx record being encoded */
 	struct idx_tx cur;          /* the tx being connected; arrays reused */
 	uint32_t in_cap, out_cap;
@@ -99,6 +102,24 @@ static bool open_store(struct index *idx, const char *dir,
 	return store_open(&idx->st, dir, &so, why);
 }
 
+/* Loads every known address into the filter (a sequential scan); without
+ * it every fresh address costs a LevelDB lookup, with no other harm. */
+static void fill_bloom(struct index *idx, size_t bytes)
+{
+	const uint8_t prefix = IDX_P_ADDR, *k, *v;
+	size_t kl, vl;
+
+	index_bloom_init(&idx->bloom, bytes);
+	if (!idx->has_tip || !idx->bloom.bits)
+		return;
+	struct store_iter *it = store_iter_new(idx->st, &prefix, 1, NULL, 0);
+	while (it && store_iter_next(it, &k, &kl, &v, &vl))
+		index_bloom_add(&idx->bloom, k + 1, kl - 1);
+	if (!it || store_iter_error(it))
+		index_bloom_release(&idx->bloom);
+	store_iter_free(it);
+}
+
 bool index_open(struct index **out, const char *dir, enum network net,
 		const struct index_options *opt, const char **why)
 {
@@ -110,16 +131,17 @@ bool index_open(struct index **out, const char *dir, enum network net,
 	idx->net = net;
 	idx->read_only = opt->read_only;
 	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 100000;
-	idx->group = store_batch_new();
-	idx->blockb = store_batch_new();
+	index_wbuf_init(&idx->wb);
 	idx_buf_init(&idx->buf);
 	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (192u << 20));
 	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (96u << 20));
-	if (!idx->group || !idx->blockb || !open_store(idx, dir, opt, why) ||
+	if (!open_store(idx, dir, opt, why) ||
 	    !check_meta(idx, why) || !load_tip(idx, why)) {
 		index_close(idx);
 		return false;
 	}
+	if (!opt->read_only)
+		fill_bloom(idx, opt->bloom_bytes ? opt->bloom_bytes : (128u << 20));
 	*out = idx;
 	return true;
 }
@@ -145,11 +167,11 @@ void index_close(struct index *idx)
 	if (!idx)
 		return;
 	store_close(idx->st);
-	store_batch_free(idx->group);
-	store_batch_free(idx->blockb);
+	index_wbuf_release(&idx->wb);
 	index_cache_release(&idx->txc);
 	index_cache_release(&idx->addrc);
 	idx_buf_release(&idx->buf);
+	index_bloom_release(&idx->bloom);
 	free(idx->cur.in);
 	free(idx->cur.out);
 	free(idx);
@@ -200,10 +222,9 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 	    !hash256_eq(&idx->tip.hash, &idx->committed.hash) ||
 	    idx->tip.height != idx->committed.height) {
 		idx_tip_encode(tipv, &idx->tip);
-		store_batch_put(idx->group, key_tip, sizeof(key_tip) - 1, tipv, sizeof(tipv));
-		if (!store_write(idx->st, idx->group, sync, why))
+		if (!index_wbuf_write(&idx->wb, idx->st, key_tip, sizeof(key_tip) - 1,
+				      tipv, sizeof(tipv), sync, why))
 			return false;
-		store_batch_clear(idx->group);
 		idx->committed = idx->tip;
 		idx->has_committed = true;
 		idx->pending_txs = 0;
@@ -221,8 +242,7 @@ bool index_flush(struct index *idx, bool sync, const char **why)
  * disconnect or a failed write. */
 bool index_reload(struct index *idx, const char **why)
 {
-	store_batch_clear(idx->group);
-	store_batch_clear(idx->blockb);
+	index_wbuf_rollback(&idx->wb, 0);
 	idx->pending_txs = 0;
 	index_cache_clear(&idx->txc);
 	index_cache_clear(&idx->addrc);
@@ -338,7 +358,9 @@ static bool addr_id(struct index *idx, uint64_t *id, const uint8_t *script,
 		return true;
 	}
 	size_t keyl = idx_key_addr(key, k, kl);
-	if (!store_get(idx->st, &v, &vl, &found, key, keyl, why))
+	found = false;
+	if (index_bloom_may_have(&idx->bloom, k, kl) &&
+	    !store_get(idx->st, &v, &vl, &found, key, keyl, why))
 		return false;
 	if (found) {
 		struct cursor cur;
@@ -349,8 +371,9 @@ static bool addr_id(struct index *idx, uint64_t *id, const uint8_t *script,
 			return (*why = "damaged address record"), false;
 	} else {
 		*id = idx->next_addr++;
-		store_batch_put(idx->blockb, key, keyl, idv, varint_write(idv, *id));
-		store_batch_put(idx->blockb, key, idx_key_addrid(key, *id), k, kl);
+		index_wbuf_put(&idx->wb, key, keyl, idv, varint_write(idv, *id));
+		index_wbuf_put(&idx->wb, key, idx_key_addrid(key, *id), k, kl);
+		index_bloom_add(&idx->bloom, k, kl);
 		idx->stats.new_addrs++;
 	}
 	memcpy(index_cache_put(&idx->addrc, k, kl, 8), id, 8);
@@ -388,7 +411,7 @@ static bool connect_inputs(struct index *idx, const struct tx *t,
 			*why = input_error(&t->in[i], height, ti, i, *why);
 			return false;
 		}
-		store_batch_put(idx->blockb, key,
+		index_wbuf_put(&idx->wb, key,
 				idx_key_spent(key, c->in[i].prev_txnum, c->in[i].prev_vout),
 				val, idx_spend_encode(val, &sp));
 	}
@@ -410,7 +433,7 @@ static bool connect_outputs(struct index *idx, const struct tx *t,
 		o->type = (uint8_t)si.type;
 		if (!addr_id(idx, &o->addr, t->out[i].script, t->out[i].script_len, why))
 			return false;
-		store_batch_put(idx->blockb, key, idx_key_hist(key, o->addr, c->txnum, i),
+		index_wbuf_put(&idx->wb, key, idx_key_hist(key, o->addr, c->txnum, i),
 				val, idx_hist_encode(val, o->value, height));
 	}
 	idx->stats.outputs += t->n_out;
@@ -426,13 +449,13 @@ static void put_txid(struct index *idx, const uint8_t *dups, size_t dlen)
 
 	idx_be64(v, idx->cur.txnum);
 	if (!dlen) {
-		store_batch_put(idx->blockb, key, idx_key_txid(key, &idx->cur.txid), v, 8);
+		index_wbuf_put(&idx->wb, key, idx_key_txid(key, &idx->cur.txid), v, 8);
 		return;
 	}
 	idx_buf_init(&b);
 	idx_buf_put(&b, dups, dlen);
 	idx_buf_put(&b, v, 8);
-	store_batch_put(idx->blockb, key, idx_key_txid(key, &idx->cur.txid), b.p, b.len);
+	index_wbuf_put(&idx->wb, key, idx_key_txid(key, &idx->cur.txid), b.p, b.len);
 	idx_buf_release(&b);
 }
 
@@ -459,7 +482,7 @@ static bool connect_tx(struct index *idx, const struct tx *t, uint32_t height,
 		return false;
 	idx->buf.len = 0;
 	idx_tx_encode(&idx->buf, c);
-	store_batch_put(idx->blockb, key, idx_key_tx(key, c->txnum), idx->buf.p, idx->buf.len);
+	index_wbuf_put(&idx->wb, key, idx_key_tx(key, c->txnum), idx->buf.p, idx->buf.len);
 	put_txid(idx, dups ? dups->p : NULL, dups ? dups->len : 0);
 	cache_tx(idx, c);
 	return true;
@@ -522,9 +545,9 @@ static void put_block(struct index *idx, const struct block *b, uint32_t height)
 	};
 	idx->buf.len = 0;
 	idx_block_encode(&idx->buf, &r);
-	store_batch_put(idx->blockb, key, idx_key_height(key, height), idx->buf.p, idx->buf.len);
+	index_wbuf_put(&idx->wb, key, idx_key_height(key, height), idx->buf.p, idx->buf.len);
 	idx_be32(hv, height);
-	store_batch_put(idx->blockb, key, idx_key_bhash(key, &b->hash), hv, 4);
+	index_wbuf_put(&idx->wb, key, idx_key_bhash(key, &b->hash), hv, 4);
 }
 
 /* Drops the failed block, commits the good ones before it, and forgets
@@ -532,9 +555,9 @@ static void put_block(struct index *idx, const struct block *b, uint32_t height)
 static void fail_block(struct index *idx)
 {
 	const char *why2;
-	store_batch_clear(idx->blockb);
+	index_wbuf_rollback(&idx->wb, idx->block_mark);
 	if (!index_flush(idx, false, &why2))
-		store_batch_clear(idx->group);
+		index_wbuf_rollback(&idx->wb, 0);
 	if (!index_reload(idx, &why2))
 		idx->has_tip = false;
 }
@@ -553,6 +576,7 @@ bool index_connect_block(struct index *idx, const struct block *b,
 		idx_buf_release(&dups);
 		return false;
 	}
+	idx->block_mark = index_wbuf_mark(&idx->wb);
 	idx->next_txnum = idx->has_tip ? idx->tip.next_txnum : 0;
 	idx->next_addr = idx->has_tip ? idx->tip.next_addr : 0;
 	for (uint32_t i = 0; ok && i < b->n_tx; i++)
@@ -563,8 +587,6 @@ bool index_connect_block(struct index *idx, const struct block *b,
 		return false;
 	}
 	put_block(idx, b, height);
-	store_batch_append(idx->group, idx->blockb);
-	store_batch_clear(idx->blockb);
 	idx->tip = (struct idx_tip){ height, b->hash, idx->next_txnum, idx->next_addr };
 	idx->has_tip = true;
 	idx->pending_txs += b->n_tx;

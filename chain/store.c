@@ -205,11 +205,6 @@ void store_batch_clear(struct store_batch *b)
 	leveldb_writebatch_clear(b->wb);
 }
 
-void store_batch_append(struct store_batch *dst, const struct store_batch *src)
-{
-	leveldb_writebatch_append(dst->wb, src->wb);
-}
-
 bool store_write(struct store *s, struct store_batch *b, bool sync,
 		 const char **why)
 {

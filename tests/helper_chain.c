@@ -56,8 +56,20 @@ void hc_tx(struct hc_buf *b, size_t n_in, const struct hash256 *prev,
 	for (size_t i = 0; i < (n_in ? n_in : 1); i++) {
 		put(b, n_in ? prev[i].b : zero, 32);
 		put_le(b, n_in ? vout[i] : 0xffffffffu, 4);
-		put_compact(b, sizeof(sig));
-		put(b, sig, sizeof(sig));
+		if (n_in) {
+			/* The size of a real P2PKH scriptSig: a 72-byte signature
+			 * push and a 33-byte key push. */
+			uint8_t ss[107];
+			for (size_t j = 0; j < sizeof(ss); j++)
+				ss[j] = (uint8_t)(prev[i].b[j % 32] + j + tag);
+			ss[0] = 72;
+			ss[73] = 33;
+			put_compact(b, sizeof(ss));
+			put(b, ss, sizeof(ss));
+		} else {
+			put_compact(b, sizeof(sig));
+			put(b, sig, sizeof(sig));
+		}
 		put_le(b, 0xffffffffu, 4);
 	}
 	put_compact(b, n_out);

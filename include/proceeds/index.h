@@ -27,6 +27,8 @@ struct index_options {
 	size_t addr_cache_bytes;/* per generation; 0 = 96 MiB */
 	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
 	uint32_t flush_txs;     /* commit after this many txs; 0 = 100000 */
+	size_t bloom_bytes;     /* filter of known addresses; 0 = 128 MiB,
+	                         * 1 = none */
 };
 
 /* Opens (or with opt->create, creates) the index in dir for net. Fails on

@@ -52,8 +52,6 @@ void store_batch_put(struct store_batch *b, const void *key, size_t klen,
 		     const void *val, size_t vlen);
 void store_batch_delete(struct store_batch *b, const void *key, size_t klen);
 void store_batch_clear(struct store_batch *b);
-/* Appends every operation of src to dst (src unchanged). */
-void store_batch_append(struct store_batch *dst, const struct store_batch *src);
 /* Applies b atomically. sync forces it to disk (fsync) before returning. */
 bool store_write(struct store *s, struct store_batch *b, bool sync,
 		 const char **why) __attribute__((warn_unused_result));
