@@ -143,10 +143,14 @@ static bool blank_record(const struct tagcsv_reader *r)
 	return true;
 }
 
-/* A header row names its columns: fills map[col] = field index or -1. */
+/* A first record with a field named "address" is a header naming its
+ * columns: fills map[col] = field index or -1. */
 static bool read_header(int map[COL_COUNT], const struct tagcsv_reader *r)
 {
-	if (r->n_fields == 0 || strcasecmp(r->field[0], "address") != 0)
+	bool named = false;
+	for (size_t i = 0; i < r->n_fields; i++)
+		named |= strcasecmp(r->field[i], "address") == 0;
+	if (!named)
 		return false;
 	for (int c = 0; c < COL_COUNT; c++) {
 		map[c] = -1;
@@ -195,11 +199,6 @@ bool tagcsv_parse(struct tag_import *imp, const char *buf, size_t len,
 			continue;
 		if (first && read_header(map, &r)) {
 			first = false;
-			if (map[COL_ADDRESS] < 0) {
-				*why = "header has no address column";
-				ok = false;
-				break;
-			}
 			continue;
 		}
 		first = false;
