@@ -41,7 +41,11 @@ DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev 
             libcmocka-dev libssl-dev pkg-config bzip2
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
-all: $(BIN) proceeds
+all: $(BIN) proceeds $(BUILD)/proceeds.1
+
+# The man page is generated from the same usage strings as `proceeds help`.
+$(BUILD)/proceeds.1: $(BIN)
+	$(BIN) help --man > $@
 
 # A convenience link so `./proceeds` works from the checkout.
 proceeds: $(BIN)
@@ -102,7 +106,7 @@ bench: all $(BENCH_BIN)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/proceeds
-	install -m 644 proceeds.1 $(DESTDIR)$(PREFIX)/share/man/man1/proceeds.1
+	install -m 644 $(BUILD)/proceeds.1 $(DESTDIR)$(PREFIX)/share/man/man1/proceeds.1
 
 clean:
 	rm -rf build build-san proceeds
