@@ -728,6 +728,43 @@ static void test_tx_vectors(void **state)
 }
 
 
+/* A real segwit block: every truncation of a real segwit tx fails cleanly,
+ * and a changed witness byte breaks the commitment but not the merkle root
+ * (txids skip witnesses). */
+static void test_real_segwit(void **state)
+{
+	const char *why = NULL;
+	char path[4096];
+	struct block b, t;
+	size_t len;
+	uint8_t *raw;
+	uint32_t i;
+
+	(void)state;
+	if (!helper_shared_path(path, sizeof(path), "real/blocks/mainnet/block482683.raw"))
+		return;
+	assert_non_null(raw = helper_read_file(path, &len));
+	block_init(&b);
+	block_init(&t);
+	assert_true(block_parse(&b, raw, len, &why));
+	for (i = 1; i < b.n_tx && !b.txs[i].segwit; i++)
+		;
+	assert_true(i < b.n_tx);
+	const struct tx *tx = &b.txs[i];
+	assert_true(block_parse_tx(&t, tx->raw, tx->raw_len, &why));
+	assert_memory_equal(t.txs[0].txid.b, tx->txid.b, 32);
+	for (size_t n = 0; n < tx->raw_len; n++)
+		assert_false(block_parse_tx(&t, tx->raw, n, &why));
+	uint8_t *w = (uint8_t *)tx->in[0].witness + tx->in[0].witness_len - 1;
+	*w ^= 1;
+	assert_true(block_parse(&b, raw, len, &why));
+	assert_true(block_check_merkle(&b, &why));
+	assert_int_equal(block_check_witness_commitment(&b), WITNESS_COMMITMENT_MISMATCH);
+	block_release(&t);
+	block_release(&b);
+	free(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_merkle_mutation),
 		cmocka_unit_test(test_real_blocks),
 		cmocka_unit_test(test_real_bz2),
+		cmocka_unit_test(test_real_segwit),
 		cmocka_unit_test(test_tx_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
