@@ -1,4 +1,5 @@
 /* JSON views of transactions and blocks: the fields decode shows. */
+#include "proceeds/amount.h"
 #include "proceeds/hex.h"
 #include "proceeds/txjson.h"
 
@@ -174,6 +175,21 @@ static void test_multisig_json(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "keys")), 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "keys"), 1)), K33);
 	assert_int_equal(jint(j, "n"), 3);
+	json_decref(j);
+	/* Out-of-range values: flagged, and value_btc agrees with value. */
+	o.value = AMOUNT_MAX + 1;
+	j = txjson_output(&o, 0, NETWORK_MAIN);
+	assert_string_equal(jstr(j, "value_btc"), "21000000.00000001");
+	assert_true(json_is_true(json_object_get(j, "value_out_of_range")));
+	json_decref(j);
+	o.value = UINT64_MAX;
+	j = txjson_output(&o, 0, NETWORK_MAIN);
+	assert_int_equal(jint(j, "value"), -1);
+	assert_string_equal(jstr(j, "value_btc"), "-0.00000001");
+	json_decref(j);
+	o.value = 0;
+	j = txjson_output(&o, 0, NETWORK_MAIN);
+	assert_null(json_object_get(j, "value_out_of_range"));
 	json_decref(j);
 	assert_string_equal(txjson_commitment_name(WITNESS_COMMITMENT_MISMATCH), "mismatch");
 	assert_string_equal(txjson_commitment_name(WITNESS_COMMITMENT_MISSING), "missing");

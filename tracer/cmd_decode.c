@@ -27,6 +27,20 @@ static bool all_hex(const char *s, size_t n)
 	return digits > 0;
 }
 
+/* Decodes hex text with any whitespace in it (pasted hex is often wrapped);
+ * text is consumed (freed). */
+static bool decode_hex_text(uint8_t **out, size_t *len, char *text, size_t tl,
+			    const char **why)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tl; i++)
+		if (!isspace((unsigned char)text[i]))
+			text[k++] = text[i];
+	bool ok = hex_decode_alloc(out, len, text, k, why);
+	free(text);
+	return ok;
+}
+
 /* Loads the operand: a file, "-" for stdin, or a hex string. Hex text in a
  * file is decoded too, since explorers hand out raw txs as hex. */
 static bool load_input(uint8_t **out, size_t *len, const char *arg,
@@ -41,19 +55,16 @@ static bool load_input(uint8_t **out, size_t *len, const char *arg,
 			*why = "no such file, and not hex";
 			return false;
 		}
-		return hex_decode_alloc(out, len, arg, strlen(arg), why);
+		if (!(text = strdup(arg))) {
+			*why = "out of memory";
+			return false;
+		}
+		return decode_hex_text(out, len, text, strlen(text), why);
 	}
 	if (!cli_read_file(&text, &tl, arg, DECODE_MAX, why))
 		return false;
-	if (all_hex(text, tl)) {
-		size_t k = 0;
-		for (size_t i = 0; i < tl; i++)
-			if (!isspace((unsigned char)text[i]))
-				text[k++] = text[i];
-		bool ok = hex_decode_alloc(out, len, text, k, why);
-		free(text);
-		return ok;
-	}
+	if (all_hex(text, tl))
+		return decode_hex_text(out, len, text, tl, why);
 	*out = (uint8_t *)text;
 	*len = tl;
 	return true;
