@@ -181,8 +181,10 @@ static bool list_dir(struct blkdir *d, const char *dir, const char **why)
 	closedir(dh);
 	if (!ok)
 		return false;
-	qsort(d->blk, d->n_blk, sizeof(*d->blk), cmp_file);
-	qsort(d->rev, d->n_rev, sizeof(*d->rev), cmp_file);
+	if (d->n_blk)
+		qsort(d->blk, d->n_blk, sizeof(*d->blk), cmp_file);
+	if (d->n_rev)
+		qsort(d->rev, d->n_rev, sizeof(*d->rev), cmp_file);
 	return read_key(d, dir, why);
 }
 
