@@ -15,54 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FD_RING 16              /* open file descriptors kept at once */
-#define SCAN_CHUNK (1u << 20)   /* bytes per read while resynchronising */
-#define REC_HDR 8               /* magic + size */
-
-struct rev_rec {
-	uint64_t off;           /* of the undo bytes */
-	uint64_t n_tx;          /* its first field: non-coinbase tx count */
-	uint32_t size;          /* undo bytes, without the 32-byte checksum */
-	bool used;              /* already matched to a block */
-};
-
-struct bd_file {
-	unsigned no;
-	char *path;
-	const char *name;       /* basename, inside path */
-	uint64_t size;
-	int fd;                 /* -1 while closed */
-	struct rev_rec *recs;   /* rev files: records, once indexed */
-	size_t n_recs;
-	size_t hint;            /* rev: where the next match likely is */
-	bool indexed;
-};
-
-struct bd_loc {
-	uint64_t offset;
-	uint32_t size;
-	uint32_t file;          /* index into blk[] */
-	uint32_t undo_rec;      /* its record in the rev file, once matched */
-};
-
-struct blkdir {
-	struct bd_file *blk, *rev;
-	size_t n_blk, n_rev;
-	uint8_t key[8];
-	bool xor_used;
-	uint8_t magic[4];
-	struct blkchain *chain;
-	struct bd_loc *loc;     /* by blkchain index */
-	size_t loc_cap;
-	struct bd_file *ring[FD_RING];
-	unsigned ring_pos;
-	uint8_t *buf, *ubuf;    /* block and undo read buffers */
-	size_t buf_cap, ubuf_cap;
-	char **warn;
-	size_t n_warn;
-	struct blkdir_stats st;
-	struct block scratch;   /* validating records found after damage */
-};
+#include "blkdir_int.h"
 
 static _Thread_local char errbuf[512];
 
@@ -77,9 +30,7 @@ static const char *errorf(const char *fmt, ...)
 	return errbuf;
 }
 
-static bool add_warning(struct blkdir *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static bool add_warning(struct blkdir *d, const char *fmt, ...)
+bool bd_add_warning(struct blkdir *d, const char *fmt, ...)
 {
 	char tmp[512], **nw;
 	va_list ap;
@@ -225,7 +176,7 @@ static bool open_file(struct blkdir *d, struct bd_file *f, const char **why)
 }
 
 /* Undoes the obfuscation of buf, which holds the file bytes at off. */
-static void unxor(const struct blkdir *d, uint8_t *buf, size_t len, uint64_t off)
+void bd_unxor(const struct blkdir *d, uint8_t *buf, size_t len, uint64_t off)
 {
 	size_t i = 0;
 	uint64_t k;
@@ -245,7 +196,7 @@ static void unxor(const struct blkdir *d, uint8_t *buf, size_t len, uint64_t off
 }
 
 /* Reads len raw (still obfuscated) bytes at off. */
-static bool read_raw(struct blkdir *d, struct bd_file *f, uint8_t *buf,
+bool bd_read_raw(struct blkdir *d, struct bd_file *f, uint8_t *buf,
 		     size_t len, uint64_t off, const char **why)
 {
 	size_t got = 0;
@@ -265,16 +216,16 @@ static bool read_raw(struct blkdir *d, struct bd_file *f, uint8_t *buf,
 	return true;
 }
 
-static bool read_at(struct blkdir *d, struct bd_file *f, uint8_t *buf,
+bool bd_read_at(struct blkdir *d, struct bd_file *f, uint8_t *buf,
 		    size_t len, uint64_t off, const char **why)
 {
-	if (!read_raw(d, f, buf, len, off, why))
+	if (!bd_read_raw(d, f, buf, len, off, why))
 		return false;
-	unxor(d, buf, len, off);
+	bd_unxor(d, buf, len, off);
 	return true;
 }
 
-static bool reserve(uint8_t **buf, size_t *cap, size_t need)
+bool bd_reserve(uint8_t **buf, size_t *cap, size_t need)
 {
 	if (need <= *cap)
 		return true;
@@ -286,13 +237,13 @@ static bool reserve(uint8_t **buf, size_t *cap, size_t need)
 	return true;
 }
 
-static uint32_t le32(const uint8_t *p)
+uint32_t bd_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
+bool bd_all_zero(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i])
@@ -325,13 +276,13 @@ static enum rec_state check_header(struct blkdir *d, struct bd_file *f,
 	uint64_t left = f->size - off;
 	size_t n = left < sizeof(b) ? (size_t)left : sizeof(b);
 
-	if (!read_raw(d, f, b, n, off, why))
+	if (!bd_read_raw(d, f, b, n, off, why))
 		return REC_ERR;
-	*raw_zero = all_zero(b, n < REC_HDR ? n : REC_HDR);
+	*raw_zero = bd_all_zero(b, n < REC_HDR ? n : REC_HDR);
 	if (n < sizeof(b))
 		return REC_BAD;
-	unxor(d, b, n, off);
-	r->size = le32(b + 4);
+	bd_unxor(d, b, n, off);
+	r->size = bd_le32(b + 4);
 	if (memcmp(b, d->magic, 4) != 0 || r->size < 80 ||
 	    r->size > BLOCK_MAX_SIZE || r->size > left - REC_HDR)
 		return REC_BAD;
@@ -353,9 +304,9 @@ static enum rec_state check_full(struct blkdir *d, struct bd_file *f,
 	enum rec_state s = check_header(d, f, off, &r, &z, why);
 	if (s != REC_OK)
 		return s;
-	if (!reserve(&d->buf, &d->buf_cap, r.size))
+	if (!bd_reserve(&d->buf, &d->buf_cap, r.size))
 		return *why = "out of memory", REC_ERR;
-	if (!read_at(d, f, d->buf, r.size, off + REC_HDR, why))
+	if (!bd_read_at(d, f, d->buf, r.size, off + REC_HDR, why))
 		return REC_ERR;
 	if (!block_parse(&d->scratch, d->buf, r.size, &pw) ||
 	    !block_check_merkle(&d->scratch, &pw))
@@ -401,13 +352,13 @@ static bool resync(struct blkdir *d, struct bd_file *f, uint64_t start,
 	while (pos < f->size && s == REC_BAD) {
 		size_t n = f->size - pos < SCAN_CHUNK ? (size_t)(f->size - pos) : SCAN_CHUNK;
 		size_t zl = 0;
-		if (!read_raw(d, f, chunk, n, pos, why)) {
+		if (!bd_read_raw(d, f, chunk, n, pos, why)) {
 			s = REC_ERR;
 			break;
 		}
 		while (zl < n && chunk[zl] == 0)
 			zl++;
-		unxor(d, chunk, n, pos);
+		bd_unxor(d, chunk, n, pos);
 		s = find_in_chunk(d, f, chunk, n, pos, pos == start, next, why);
 		*zero = *zero && (s == REC_OK ? *next - pos <= zl : zl == n);
 		if (pos + n >= f->size)
@@ -451,11 +402,11 @@ static bool warn_damage(struct blkdir *d, const struct bd_file *f,
 {
 	bool ok;
 	if (next >= f->size)
-		ok = add_warning(d, "%s: offset %llu: damaged tail (%llu bytes ignored)",
+		ok = bd_add_warning(d, "%s: offset %llu: damaged tail (%llu bytes ignored)",
 				 f->name, (unsigned long long)start,
 				 (unsigned long long)(f->size - start));
 	else
-		ok = add_warning(d, "%s: offset %llu: damaged data (%llu bytes skipped, "
+		ok = bd_add_warning(d, "%s: offset %llu: damaged data (%llu bytes skipped, "
 				 "records resume at offset %llu)", f->name,
 				 (unsigned long long)start,
 				 (unsigned long long)(next - start),
@@ -505,11 +456,11 @@ static bool detect_magic(struct blkdir *d, enum network *net, const char **why)
 		struct bd_file *f = &d->blk[i];
 		if (f->size < 8)
 			continue;
-		if (!read_raw(d, f, b, 8, 0, why))
+		if (!bd_read_raw(d, f, b, 8, 0, why))
 			return false;
-		if (all_zero(b, 8))
+		if (bd_all_zero(b, 8))
 			continue;
-		unxor(d, b, 8, 0);
+		bd_unxor(d, b, 8, 0);
 		if (!network_from_magic(&found, b))
 			return *why = errorf("%s: offset 0: unknown magic %02x%02x%02x%02x "
 					     "(not a blocks directory%s?)", f->name, b[0],
@@ -540,7 +491,7 @@ static bool finish(struct blkdir *d, const char **why)
 	d->st.stale = blkchain_size(d->chain) - n;
 	for (uint32_t h = 0; h < n; h++)
 		d->st.best_bytes += d->loc[blkchain_at(d->chain, h)].size;
-	if (orphans && !add_warning(d, "%u blocks do not link to a genesis block "
+	if (orphans && !bd_add_warning(d, "%u blocks do not link to a genesis block "
 				    "(missing blk files, or a pruned node?)", orphans))
 		return *why = "out of memory", false;
 	return true;
@@ -570,7 +521,7 @@ bool blkdir_open(struct blkdir **out, const char *dir, enum network *net,
 	return true;
 }
 
-static void free_files(struct bd_file *fs, size_t n)
+void bd_free_files(struct bd_file *fs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		close_file(&fs[i]);
@@ -584,8 +535,8 @@ void blkdir_free(struct blkdir *d)
 {
 	if (!d)
 		return;
-	free_files(d->blk, d->n_blk);
-	free_files(d->rev, d->n_rev);
+	bd_free_files(d->blk, d->n_blk);
+	bd_free_files(d->rev, d->n_rev);
 	blkchain_free(d->chain);
 	free(d->loc);
 	free(d->buf);
@@ -627,9 +578,9 @@ bool blkdir_read(struct blkdir *d, struct blkdir_block *out, uint32_t height,
 	struct hash256 h;
 
 	memset(out, 0, sizeof(*out));
-	if (!reserve(&d->buf, &d->buf_cap, l->size))
+	if (!bd_reserve(&d->buf, &d->buf_cap, l->size))
 		return *why = "out of memory", false;
-	if (!read_at(d, f, d->buf, l->size, l->offset, why))
+	if (!bd_read_at(d, f, d->buf, l->size, l->offset, why))
 		return false;
 	block_header_hash(&h, d->buf);
 	if (!hash256_eq(&h, blkdir_hash(d, height)))
@@ -661,139 +612,3 @@ void blkdir_get_stats(const struct blkdir *d, struct blkdir_stats *out)
 	*out = d->st;
 }
 
-/* ---- rev files ---- */
-
-static struct bd_file *find_rev(struct blkdir *d, unsigned no)
-{
-	size_t lo = 0, hi = d->n_rev;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->rev[mid].no == no)
-			return &d->rev[mid];
-		if (d->rev[mid].no < no)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* Reads a CompactSize from b[0..n); false when it does not fit. */
-static bool compact_at(uint64_t *v, const uint8_t *b, size_t n)
-{
-	size_t len = b[0] < 0xfd ? 1 : b[0] == 0xfd ? 3 : b[0] == 0xfe ? 5 : 9;
-	if (n < len)
-		return false;
-	*v = len == 1 ? b[0] : 0;
-	for (size_t i = len - 1; len > 1 && i >= 1; i--)
-		*v = *v << 8 | b[i];
-	return true;
-}
-
-/* Indexes the record framing of a rev file, reading 17 bytes a record.
- * Stops at padding or at the first bad record (a warning). */
-static bool index_rev(struct blkdir *d, struct bd_file *f)
-{
-	uint64_t off = 0;
-	const char *why;
-	f->indexed = true;
-	while (f->size - off >= REC_HDR + 1 + 32) {
-		uint8_t b[REC_HDR + 9];
-		size_t n = f->size - off < sizeof(b) ? (size_t)(f->size - off) : sizeof(b);
-		struct rev_rec r = { .off = off + REC_HDR };
-		if (!read_raw(d, f, b, n, off, &why))
-			return false;
-		if (all_zero(b, REC_HDR))
-			return true;
-		unxor(d, b, n, off);
-		r.size = le32(b + 4);
-		if (memcmp(b, d->magic, 4) != 0 || r.size == 0 ||
-		    r.size > f->size - off - REC_HDR - 32 ||
-		    !compact_at(&r.n_tx, b + REC_HDR, n - REC_HDR))
-			return add_warning(d, "%s: offset %llu: damaged undo record",
-					   f->name, (unsigned long long)off);
-		struct rev_rec *nr = realloc(f->recs, (f->n_recs + 1) * sizeof(*nr));
-		if (!nr)
-			return false;
-		f->recs = nr;
-		f->recs[f->n_recs++] = r;
-		off += REC_HDR + r.size + 32;
-	}
-	return true;
-}
-
-/* Reads rev record i and checks it against the block's parent. */
-static bool undo_matches(struct blkdir *d, struct bd_file *f, size_t i,
-			 const struct hash256 *prev)
-{
-	const struct rev_rec *r = &f->recs[i];
-	struct hash_sha256d_ctx h;
-	struct hash256 sum;
-	const char *why;
-	if (!reserve(&d->ubuf, &d->ubuf_cap, (size_t)r->size + 32) ||
-	    !read_at(d, f, d->ubuf, (size_t)r->size + 32, r->off, &why))
-		return false;
-	hash_sha256d_begin(&h);
-	hash_sha256d_update(&h, prev->b, 32);
-	hash_sha256d_update(&h, d->ubuf, r->size);
-	hash_sha256d_end(&h, &sum);
-	return memcmp(sum.b, d->ubuf + r->size, 32) == 0;
-}
-
-/* The non-coinbase tx count of a block: what its undo record starts with. */
-static bool block_undo_count(struct blkdir *d, const struct bd_loc *l,
-			     uint64_t *n)
-{
-	uint8_t b[9];
-	size_t len = l->size - 80 < sizeof(b) ? l->size - 80 : sizeof(b);
-	const char *why;
-	if (len == 0 || !read_at(d, &d->blk[l->file], b, len, l->offset + 80, &why) ||
-	    !compact_at(n, b, len) || *n == 0)
-		return false;
-	(*n)--;
-	return true;
-}
-
-/* Searches the unmatched records from the hint on: in a sequential read
- * the next record is the one. */
-static bool find_undo(struct blkdir *d, struct bd_file *f, struct bd_loc *l,
-		      const struct hash256 *prev)
-{
-	uint64_t n_tx;
-	if (!block_undo_count(d, l, &n_tx))
-		return false;
-	for (size_t k = 0; k < f->n_recs; k++) {
-		size_t i = (f->hint + k) % f->n_recs;
-		struct rev_rec *r = &f->recs[i];
-		if (r->used || r->n_tx != n_tx || !undo_matches(d, f, i, prev))
-			continue;
-		r->used = true;
-		f->hint = i + 1;
-		l->undo_rec = (uint32_t)i;
-		return true;
-	}
-	return false;
-}
-
-bool blkdir_read_undo(struct blkdir *d, const uint8_t **undo, size_t *len,
-		      uint32_t height)
-{
-	*undo = NULL;
-	*len = 0;
-	if (height == 0 || height >= blkchain_count(d->chain))
-		return false;
-	struct bd_loc *l = &d->loc[blkchain_at(d->chain, height)];
-	const struct hash256 *prev = blkdir_hash(d, height - 1);
-	struct bd_file *f = find_rev(d, d->blk[l->file].no);
-	if (!f || (!f->indexed && !index_rev(d, f)))
-		return false;
-	if (l->undo_rec != UINT32_MAX) {
-		if (!undo_matches(d, f, l->undo_rec, prev))
-			return false;
-	} else if (!find_undo(d, f, l, prev)) {
-		return false;
-	}
-	*undo = d->ubuf;
-	*len = f->recs[l->undo_rec].size;
-	return true;
-}

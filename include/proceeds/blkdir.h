@@ -5,7 +5,8 @@
  * so an incremental index can reopen cheaply) and picks the most-work
  * chain; blocks are then read by height, one block at a time with pread
  * into a reused buffer: no file is ever loaded whole, and resident memory
- * stays bounded by the largest block, not by the files. */
+ * stays bounded by the largest block, not by the files. A handle is used
+ * by one thread at a time. */
 #ifndef PROCEEDS_BLKDIR_H
 #define PROCEEDS_BLKDIR_H
 
