@@ -3,6 +3,7 @@
 #include "proceeds/commands.h"
 #include "proceeds/evkey.h"
 #include "proceeds/hex.h"
+#include "proceeds/manifest.h"
 
 #include <jansson.h>
 #include <libgen.h>
@@ -67,16 +68,42 @@ static int key_show(struct cli_common *c, const char *path)
 	return CLI_OK;
 }
 
+/* Writes MANIFEST and MANIFEST.sig for a directory of evidence. */
+static int key_sign(struct cli_common *c, const char *dir, const char *keyfile)
+{
+	struct evkey k;
+	const char *why;
+	char hex[65];
+	bool ok;
+
+	if (!evkey_read_file(&k, keyfile, &why))
+		return cli_error(keyfile, "%s", why);
+	ok = manifest_sign_dir(dir, &k, &why);
+	hex_encode(hex, k.xonly, 32);
+	evkey_wipe(&k);
+	if (!ok)
+		return cli_error(dir, "cannot sign: %s", why);
+	if (!c->quiet)
+		fprintf(stderr, "proceeds: signed %s/MANIFEST with %s\n", dir, hex);
+	return CLI_OK;
+}
+
 static int run(struct cli_common *c, int argc, char **argv)
 {
 	char def[4096];
-	const char *operand = NULL, *sub;
+	const char *operand = NULL, *sub, *keyfile = NULL;
+	bool bad = false;
 	int nops = 0;
 
 	if (argc < 2)
-		return cli_error("key", "expected 'new' or 'show' (see proceeds help key)");
+		return cli_error("key", "expected new, show or sign (see proceeds help key)");
 	sub = argv[1];
 	for (int i = 2; i < argc; i++) {
+		if (cli_opt_value(&keyfile, argc, argv, &i, "--key", &bad)) {
+			if (bad)
+				return CLI_FAIL;
+			continue;
+		}
 		if (strcmp(argv[i], "--") == 0)
 			continue;
 		if (argv[i][0] == '-')
@@ -84,6 +111,8 @@ static int run(struct cli_common *c, int argc, char **argv)
 		operand = argv[i];
 		nops++;
 	}
+	if (keyfile && strcmp(sub, "sign") != 0)
+		return cli_error("key", "--key is for key sign");
 	if (strcmp(sub, "new") == 0) {
 		if (nops)
 			return cli_error("key new", "unexpected operand '%s' (use --out FILE)",
@@ -97,18 +126,28 @@ static int run(struct cli_common *c, int argc, char **argv)
 			return cli_error("key show", "at most one key file");
 		return key_show(c, operand ? operand : evkey_default_path(def, sizeof(def)));
 	}
-	return cli_error("key", "unknown subcommand '%s' (new, show)", sub);
+	if (strcmp(sub, "sign") == 0) {
+		if (nops != 1)
+			return cli_error("key sign", "expected one directory");
+		return key_sign(c, operand,
+				keyfile ? keyfile : evkey_default_path(def, sizeof(def)));
+	}
+	return cli_error("key", "unknown subcommand '%s' (new, show, sign)", sub);
 }
 
 const struct cli_command cmd_key = {
-	"key", run, "create or show the BIP340 key that signs evidence",
+	"key", run, "create or show the BIP340 evidence key; sign a directory",
 	"proceeds key new [--out FILE] [--json]\n"
 	"proceeds key show [FILE] [--json]\n"
+	"proceeds key sign DIR [--key FILE]\n"
 	"  new        create a secret key file (mode 0600; never overwrites) and\n"
 	"             print its x-only public key; FILE defaults to $PROCEEDS_KEY,\n"
 	"             else ~/.proceeds/evidence.key\n"
 	"  show       print the x-only public key (64 hex) of a key file\n"
+	"  sign       write DIR/MANIFEST (sha256 of every file) and\n"
+	"             DIR/MANIFEST.sig (BIP340 signature), replacing old ones\n"
 	"  --out FILE where key new writes the secret key\n"
+	"  --key FILE the key key sign uses (default as for new)\n"
 	"A key file that group or others can read or write is refused.\n"
 	"Format: docs/evidence-format.md.\n",
 };

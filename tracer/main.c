@@ -10,6 +10,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
 	&cmd_key,
+	&cmd_verify,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

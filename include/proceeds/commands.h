@@ -8,5 +8,6 @@
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
 extern const struct cli_command cmd_key;
+extern const struct cli_command cmd_verify;
 
 #endif
