@@ -11,6 +11,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_address,
 	&cmd_key,
 	&cmd_verify,
+	&cmd_verify_message,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
