@@ -9,6 +9,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_tags,
 	&cmd_key,
 	&cmd_verify,
 	&cmd_verify_message,
