@@ -11,6 +11,9 @@ static const struct cli_command *const commands[] = {
 	&cmd_address,
 	&cmd_scan,
 	&cmd_tags,
+	&cmd_key,
+	&cmd_verify,
+	&cmd_verify_message,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
