@@ -121,6 +121,8 @@ static void agg_merge(struct taint_ctx *ctx)
 {
 	size_t w = 0;
 
+	if (ctx->agg_n < 2)
+		return;
 	qsort(ctx->agg, ctx->agg_n, sizeof(*ctx->agg), cmp_share_source);
 	for (size_t r = 0; r < ctx->agg_n; r++) {
 		if (w > 0 && ctx->agg[w - 1].source == ctx->agg[r].source)
@@ -150,7 +152,9 @@ static bool aggregate(struct taint_ctx *ctx, const struct txv *t, unsigned slot)
 		if (!s)
 			continue;
 		if (slot == SLOT_HAIRCUT) {
-			memcpy(ctx->agg + ctx->agg_n, s->share, s->n_share * sizeof(*s->share));
+			if (s->n_share)
+				memcpy(ctx->agg + ctx->agg_n, s->share,
+				       s->n_share * sizeof(*s->share));
 			ctx->agg_n += s->n_share;
 			continue;
 		}
