@@ -13,6 +13,7 @@
 #define SLOTS 4
 #define SLOT_HAIRCUT 0u
 #define SLOT_SEG(k) (1u + (k))
+#define SMALL_SORT 16
 
 static const char *const model_names[TAINT_MODEL_COUNT] = {
 	"poison", "haircut", "fifo", "lifo", "tiho",
@@ -116,6 +117,18 @@ static int cmp_share_source(const void *a, const void *b)
 	return (x->source > y->source) - (x->source < y->source);
 }
 
+/* Few sources is the common case; qsort's calls cost more than they save. */
+static void insertion_sort_shares(struct taint_share *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct taint_share x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1].source > x.source; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 /* Sorts ctx->agg[0..agg_n) by source and sums equal sources. */
 static void agg_merge(struct taint_ctx *ctx)
 {
@@ -123,7 +136,10 @@ static void agg_merge(struct taint_ctx *ctx)
 
 	if (ctx->agg_n < 2)
 		return;
-	qsort(ctx->agg, ctx->agg_n, sizeof(*ctx->agg), cmp_share_source);
+	if (ctx->agg_n <= SMALL_SORT)
+		insertion_sort_shares(ctx->agg, ctx->agg_n);
+	else
+		qsort(ctx->agg, ctx->agg_n, sizeof(*ctx->agg), cmp_share_source);
 	for (size_t r = 0; r < ctx->agg_n; r++) {
 		if (w > 0 && ctx->agg[w - 1].source == ctx->agg[r].source)
 			ctx->agg[w - 1].sat += ctx->agg[r].sat;
@@ -167,6 +183,17 @@ static bool aggregate(struct taint_ctx *ctx, const struct txv *t, unsigned slot)
 	return true;
 }
 
+/* floor(a·b/c), exact; c > 0 and the result fits (a <= c or b <= c).
+ * 64-bit division when the product fits, as it does below ~4.3 BTC². */
+static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t p;
+
+	if (!__builtin_mul_overflow(a, b, &p))
+		return p / c;
+	return (uint64_t)((unsigned __int128)a * b / c);
+}
+
 /* The pro-rata rule: source s with total T gives destination d of width w
  * floor(T·w/V); what no destination got is s's dust. Segment slots place
  * the amounts at the front of each output, sources in increasing order. */
@@ -189,8 +216,7 @@ static bool prorata(struct taint_ctx *ctx, const struct txv *t, unsigned slot)
 		uint64_t w = dest_width(t, d), off = 0;
 		struct taint_span *sp = span_at(ctx, d, slot);
 		for (size_t k = 0; k < n_src && w > 0; k++) {
-			uint64_t a = (uint64_t)((unsigned __int128)ctx->agg[k].sat * w
-						/ t->total_in);
+			uint64_t a = mul_div(ctx->agg[k].sat, w, t->total_in);
 			if (a == 0)
 				continue;
 			ctx->acc[k] += a;
@@ -294,7 +320,17 @@ static void rank_outputs(struct taint_ctx *ctx, const struct txv *t)
 {
 	for (size_t o = 0; o < t->n_out; o++)
 		ctx->order[o] = (struct taint_rank){ t->out_value[o], (uint32_t)o };
-	qsort(ctx->order, t->n_out, sizeof(*ctx->order), cmp_rank);
+	if (t->n_out > SMALL_SORT) {
+		qsort(ctx->order, t->n_out, sizeof(*ctx->order), cmp_rank);
+	} else {
+		for (size_t i = 1; i < t->n_out; i++) {
+			struct taint_rank x = ctx->order[i];
+			size_t j = i;
+			for (; j > 0 && cmp_rank(&ctx->order[j - 1], &x) > 0; j--)
+				ctx->order[j] = ctx->order[j - 1];
+			ctx->order[j] = x;
+		}
+	}
 	ctx->order[t->n_out] = (struct taint_rank){ t->fee, (uint32_t)t->n_out };
 }
 
