@@ -246,6 +246,23 @@ static void test_boundaries_and_merging(void **state)
 	taint_state_free(y);
 }
 
+/* TIHO's tie-break: equal outputs are served in vout order. */
+static void test_tiho_ties(void **state)
+{
+	struct taint_state *s = seed(100, 70, 2);
+	struct taint_input in[] = { { 100, s } };
+	uint64_t out[] = { 10, 45, 45 };
+	const struct taint_tx_result *r = run(0, in, 1, out, 3);
+
+	(void)state;
+	expect_segs(&r->out[1], TIHO, 1, 0ULL, 45ULL, 2u);
+	expect_segs(&r->out[2], TIHO, 1, 0ULL, 25ULL, 2u);
+	expect_segs(&r->out[0], TIHO, 0);
+	expect_segs(&r->out[0], FIFO, 1, 0ULL, 10ULL, 2u);
+	expect_segs(&r->out[2], FIFO, 1, 0ULL, 15ULL, 2u);
+	taint_state_free(s);
+}
+
 /* Pro rata that does not divide: floor per output, the rest is dust. */
 static void test_haircut_rounding(void **state)
 {
@@ -677,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_spend_own_change),
 		cmocka_unit_test(test_zero_value_outputs),
 		cmocka_unit_test(test_boundaries_and_merging),
+		cmocka_unit_test(test_tiho_ties),
 		cmocka_unit_test(test_haircut_rounding),
 		cmocka_unit_test(test_coinjoin_mix),
 		cmocka_unit_test(test_model_mask),
