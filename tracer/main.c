@@ -9,9 +9,15 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_index,
 	&cmd_tx,
 	&cmd_outpoint,
 	&cmd_block,
+	&cmd_scan,
+	&cmd_tags,
+	&cmd_key,
+	&cmd_verify,
+	&cmd_verify_message,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
