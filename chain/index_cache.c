@@ -76,16 +76,20 @@ void index_cache_clear(struct index_cache *c)
 }
 
 /* Slot index holding key, or the empty slot where it would go. */
+/* A slot holds the key's hash in its high half, so that probing touches
+ * the arena only for a probable match. */
 static uint32_t gen_find(const struct index_cache_gen *g, uint32_t h,
 			 const uint8_t *key, size_t klen)
 {
 	uint32_t i = h & g->mask;
 	for (;; i = (i + 1) & g->mask) {
-		uint32_t s = g->slots[i];
+		uint64_t s = g->slots[i];
 		if (!s)
 			return i;
-		const uint8_t *e = g->arena + s - 1;
-		if (rd32(e) == h && e[4] == klen && memcmp(e + ENTRY_HDR, key, klen) == 0)
+		if ((uint32_t)(s >> 32) != h)
+			continue;
+		const uint8_t *e = g->arena + (uint32_t)s - 1;
+		if (e[4] == klen && memcmp(e + ENTRY_HDR, key, klen) == 0)
 			return i;
 	}
 }
@@ -96,7 +100,7 @@ const uint8_t *index_cache_get(struct index_cache *c, const uint8_t *key,
 	uint32_t h = key_hash(key, klen);
 	for (int gi = 0; gi < 2; gi++) {
 		struct index_cache_gen *g = &c->gen[gi];
-		uint32_t s = g->slots[gen_find(g, h, key, klen)];
+		uint32_t s = (uint32_t)g->slots[gen_find(g, h, key, klen)];
 		if (s) {
 			const uint8_t *e = g->arena + s - 1;
 			*vlen = rd32(e + 5);
@@ -111,7 +115,8 @@ const uint8_t *index_cache_get(struct index_cache *c, const uint8_t *key,
 static void gen_grow(struct index_cache_gen *g)
 {
 	uint32_t n = (g->mask + 1) * 2;
-	uint32_t *old = g->slots, old_n = g->mask + 1;
+	uint64_t *old = g->slots;
+	uint32_t old_n = g->mask + 1;
 
 	g->slots = xrealloc(NULL, (size_t)n * sizeof(*g->slots));
 	memset(g->slots, 0, (size_t)n * sizeof(*g->slots));
@@ -119,8 +124,7 @@ static void gen_grow(struct index_cache_gen *g)
 	for (uint32_t i = 0; i < old_n; i++) {
 		if (!old[i])
 			continue;
-		const uint8_t *e = g->arena + old[i] - 1;
-		uint32_t j = rd32(e) & g->mask;
+		uint32_t j = (uint32_t)(old[i] >> 32) & g->mask;
 		while (g->slots[j])
 			j = (j + 1) & g->mask;
 		g->slots[j] = old[i];
@@ -154,7 +158,7 @@ uint8_t *index_cache_put(struct index_cache *c, const uint8_t *key,
 	e[4] = (uint8_t)klen;
 	memcpy(e + 5, &v32, 4);
 	memcpy(e + ENTRY_HDR, key, klen);
-	g->slots[i] = (uint32_t)g->used + 1;
+	g->slots[i] = (uint64_t)h << 32 | ((uint32_t)g->used + 1);
 	g->used += need;
 	return e + ENTRY_HDR + klen;
 }
@@ -162,7 +166,7 @@ uint8_t *index_cache_put(struct index_cache *c, const uint8_t *key,
 bool index_cache_full(const struct index_cache *c)
 {
 	const struct index_cache_gen *g = &c->gen[0];
-	return g->used + (size_t)(g->mask + 1) * sizeof(uint32_t) > c->budget;
+	return g->used + (size_t)(g->mask + 1) * sizeof(uint64_t) > c->budget;
 }
 
 void index_cache_rotate(struct index_cache *c)
@@ -176,6 +180,6 @@ size_t index_cache_bytes(const struct index_cache *c)
 {
 	size_t n = 0;
 	for (int i = 0; i < 2; i++)
-		n += c->gen[i].cap + (size_t)(c->gen[i].mask + 1) * sizeof(uint32_t);
+		n += c->gen[i].cap + (size_t)(c->gen[i].mask + 1) * sizeof(uint64_t);
 	return n;
 }

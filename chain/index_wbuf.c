@@ -26,8 +26,18 @@ void index_wbuf_init(struct index_wbuf *w)
 void index_wbuf_release(struct index_wbuf *w)
 {
 	free(w->arena);
-	free(w->offs);
+	free(w->refs);
 	index_wbuf_init(w);
+}
+
+/* Bytes [from, from+8) of the key as a big-endian number, zero-padded:
+ * comparing these compares the keys' first bytes without the arena. */
+static uint64_t key_word(const uint8_t *key, size_t klen, size_t from)
+{
+	uint64_t v = 0;
+	for (size_t i = from; i < from + 8; i++)
+		v = v << 8 | (i < klen ? key[i] : 0);
+	return v;
 }
 
 void index_wbuf_put(struct index_wbuf *w, const void *key, size_t klen,
@@ -46,7 +56,7 @@ void index_wbuf_put(struct index_wbuf *w, const void *key, size_t klen,
 	}
 	if (w->n == w->cap_n) {
 		w->cap_n = w->cap_n ? w->cap_n * 2 : 16384;
-		w->offs = xrealloc(w->offs, w->cap_n * sizeof(*w->offs));
+		w->refs = xrealloc(w->refs, w->cap_n * sizeof(*w->refs));
 	}
 	uint8_t *e = w->arena + w->used;
 	memcpy(e, &k16, 2);
@@ -54,7 +64,10 @@ void index_wbuf_put(struct index_wbuf *w, const void *key, size_t klen,
 	memcpy(e + HDR, key, klen);
 	if (vlen)
 		memcpy(e + HDR + klen, val, vlen);
-	w->offs[w->n++] = w->used;
+	struct index_wbuf_ref *r = &w->refs[w->n++];
+	r->k0 = key_word(key, klen, 0);
+	r->k1 = key_word(key, klen, 8);
+	r->off = w->used;
 	w->used += need;
 }
 
@@ -67,13 +80,13 @@ void index_wbuf_rollback(struct index_wbuf *w, size_t mark)
 {
 	if (mark >= w->n)
 		return;
-	w->used = w->offs[mark];
+	w->used = w->refs[mark].off;
 	w->n = mark;
 }
 
 size_t index_wbuf_bytes(const struct index_wbuf *w)
 {
-	return w->cap + w->cap_n * sizeof(*w->offs);
+	return w->cap + w->cap_n * sizeof(*w->refs);
 }
 
 /* qsort has no context argument: the arena being sorted. */
@@ -81,12 +94,18 @@ static _Thread_local const uint8_t *sort_arena;
 
 static int cmp_entry(const void *a, const void *b)
 {
-	size_t oa = *(const size_t *)a, ob = *(const size_t *)b;
+	const struct index_wbuf_ref *ra = a, *rb = b;
+	if (ra->k0 != rb->k0)
+		return ra->k0 < rb->k0 ? -1 : 1;
+	if (ra->k1 != rb->k1)
+		return ra->k1 < rb->k1 ? -1 : 1;
+	uint64_t oa = ra->off, ob = rb->off;
 	const uint8_t *ea = sort_arena + oa, *eb = sort_arena + ob;
 	uint16_t ka, kb;
 	memcpy(&ka, ea, 2);
 	memcpy(&kb, eb, 2);
-	int c = memcmp(ea + HDR, eb + HDR, ka < kb ? ka : kb);
+	size_t m = ka < kb ? ka : kb;
+	int c = m > 16 ? memcmp(ea + HDR + 16, eb + HDR + 16, m - 16) : 0;
 	if (c)
 		return c;
 	if (ka != kb)
@@ -103,9 +122,9 @@ bool index_wbuf_write(struct index_wbuf *w, struct store *st,
 	if (!b)
 		return (*why = "out of memory"), false;
 	sort_arena = w->arena;
-	qsort(w->offs, w->n, sizeof(*w->offs), cmp_entry);
+	qsort(w->refs, w->n, sizeof(*w->refs), cmp_entry);
 	for (size_t i = 0; i < w->n; i++) {
-		const uint8_t *e = w->arena + w->offs[i];
+		const uint8_t *e = w->arena + w->refs[i].off;
 		uint16_t kl;
 		uint32_t vl;
 		memcpy(&kl, e, 2);

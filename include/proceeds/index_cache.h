@@ -14,7 +14,7 @@
 #define INDEX_CACHE_KEY_MAX 64
 
 struct index_cache_gen {
-	uint32_t *slots;        /* arena offset + 1 of each entry, 0 = empty */
+	uint64_t *slots;        /* hash << 32 | arena offset + 1; 0 = empty */
 	uint32_t mask;          /* slots - 1 (power of two) */
 	uint32_t count;
 	uint8_t *arena;         /* entries: hash(4) klen(1) vlen(4) key value */

@@ -16,7 +16,10 @@ struct store;
 struct index_wbuf {
 	uint8_t *arena;         /* entries: klen(2) vlen(4) key value */
 	size_t used, cap;
-	size_t *offs;           /* entry offsets, in insertion order */
+	struct index_wbuf_ref {
+		uint64_t k0, k1;    /* the key's first 16 bytes, big-endian */
+		uint64_t off;       /* arena offset of the entry */
+	} *refs;                /* in insertion order until sorted */
 	size_t n, cap_n;
 };
 
