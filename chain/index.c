@@ -350,17 +350,15 @@ static bool addr_id(struct index *idx, uint64_t *id, const uint8_t *script,
 {
 	uint8_t k[SCRIPT_KEY_MAX], key[IDX_KEY_MAX], *v, idv[10];
 	size_t kl = script_owner_key(k, script, len), vl;
-	const uint8_t *c = index_cache_get(&idx->addrc, k, kl, &vl);
-	bool found;
+	bool known = index_bloom_may_have(&idx->bloom, k, kl), found = false;
+	const uint8_t *c = known ? index_cache_get(&idx->addrc, k, kl, &vl) : NULL;
 
 	if (c) {
 		memcpy(id, c, 8);
 		return true;
 	}
 	size_t keyl = idx_key_addr(key, k, kl);
-	found = false;
-	if (index_bloom_may_have(&idx->bloom, k, kl) &&
-	    !store_get(idx->st, &v, &vl, &found, key, keyl, why))
+	if (known && !store_get(idx->st, &v, &vl, &found, key, keyl, why))
 		return false;
 	if (found) {
 		struct cursor cur;
