@@ -220,66 +220,76 @@ static void bench_queries(const char *dir, const struct gen *g)
 	index_close(idx);
 }
 
-static void run_size(uint64_t target)
+struct run {
+	double wall, cpu;
+	uint64_t blk_bytes;
+	struct index_stats st;
+};
+
+/* Generates and indexes blocks until target txs; times parse + connect +
+ * commit only (generation is the simulator's job). */
+static void build(struct run *r, struct gen *g, const char *dir, uint64_t target)
 {
-	struct gen g = { .rng = 0x9e3779b97f4a7c15ULL };
 	struct hc_buf raw = { 0 };
 	struct hash256 prev = { { 0 } };
 	struct block b;
 	struct index *idx;
 	struct index_options o = { .create = true };
 	const char *why;
-	double spent = 0, cpu = 0;
-	uint64_t blk_bytes = 0;
-	char dir[256];
 
-	snprintf(dir, sizeof(dir), "%s", helper_tmpdir());
-	g.sample = malloc(1000 * sizeof(*g.sample));
 	if (!index_open(&idx, dir, NETWORK_MAIN, &o, &why)) {
 		fprintf(stderr, "bench: %s\n", why);
 		exit(1);
 	}
 	block_init(&b);
-	for (uint32_t h = 0; g.txs < target; h++) {
-		gen_block(&g, &raw, &prev, h);
+	for (uint32_t h = 0; g->txs < target; h++) {
+		gen_block(g, &raw, &prev, h);
 		double t0 = now_s(), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 		if (!block_parse(&b, raw.p, raw.len, &why) ||
-		    !index_connect_block(idx, &b, h, &why)) {
+		    !index_connect_block(idx, &b, h, &why) ||
+		    (g->txs + b.n_tx >= target && !index_flush(idx, true, &why))) {
 			fprintf(stderr, "bench: block %u: %s\n", h, why);
 			exit(1);
 		}
-		spent += now_s() - t0;
-		cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
-		blk_bytes += raw.len + 8;
+		r->wall += now_s() - t0;
+		r->cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+		r->blk_bytes += raw.len + 8;
 		prev = b.hash;
-		absorb(&g, &b);
+		absorb(g, &b);
 	}
-	double t0 = now_s();
-	if (!index_flush(idx, true, &why))
-		exit(1);
-	spent += now_s() - t0;
-	struct index_stats st;
-	index_get_stats(idx, &st);
+	index_get_stats(idx, &r->st);
 	index_close(idx);
+	block_release(&b);
+	hc_buf_free(&raw);
+}
+
+static void run_size(uint64_t target)
+{
+	struct gen g = { .rng = 0x9e3779b97f4a7c15ULL };
+	struct run r = { 0 };
 	struct rusage ru;
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s", helper_tmpdir());
+	g.sample = malloc(1000 * sizeof(*g.sample));
+	build(&r, &g, dir, target);
 	getrusage(RUSAGE_SELF, &ru);
 	uint64_t isz = dir_bytes(dir);
+	const struct index_stats *st = &r.st;
 	printf("index bench: %llu txs, %llu inputs, %llu outputs, %llu addresses, %llu blocks\n"
 	       "  %.1f s parse+connect+commit: %.0f tx/s (main thread CPU %.1f s: %.0f tx per CPU s)\n"
 	       "  peak RSS %.0f MiB (whole bench process)\n"
 	       "  index %.1f MiB vs blk data %.1f MiB (ratio %.2f)\n"
 	       "  tx cache hit rate %.1f%%, address cache hit rate %.1f%%\n",
-	       (unsigned long long)st.txs, (unsigned long long)st.inputs,
-	       (unsigned long long)st.outputs, (unsigned long long)st.new_addrs,
-	       (unsigned long long)st.blocks, spent, st.txs / spent, cpu, st.txs / cpu,
-	       ru.ru_maxrss / 1024.0, isz / 1048576.0, blk_bytes / 1048576.0,
-	       (double)isz / blk_bytes,
-	       100.0 * st.tx_cache_hits / (st.tx_cache_hits + st.tx_cache_misses + 1),
-	       100.0 * st.addr_cache_hits / (st.addr_cache_hits + st.addr_cache_misses + 1));
+	       (unsigned long long)st->txs, (unsigned long long)st->inputs,
+	       (unsigned long long)st->outputs, (unsigned long long)st->new_addrs,
+	       (unsigned long long)st->blocks, r.wall, st->txs / r.wall, r.cpu,
+	       st->txs / r.cpu, ru.ru_maxrss / 1024.0, isz / 1048576.0,
+	       r.blk_bytes / 1048576.0, (double)isz / r.blk_bytes,
+	       100.0 * st->tx_cache_hits / (st->tx_cache_hits + st->tx_cache_misses + 1),
+	       100.0 * st->addr_cache_hits / (st->addr_cache_hits + st->addr_cache_misses + 1));
 	fflush(stdout);
 	bench_queries(dir, &g);
-	block_release(&b);
-	hc_buf_free(&raw);
 	free(g.pool);
 	free(g.sample);
 	helper_rm_rf(dir);

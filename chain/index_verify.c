@@ -18,7 +18,6 @@ struct vctx {
 	struct hash256 prev_hash;
 	uint64_t next_txnum_seen, next_addr_seen, next_first_txnum;
 	uint64_t txid_entries, bhash_entries, addr_entries;
-	const char *why;        /* an I/O error ends the scan */
 };
 
 static void verr(struct vctx *v, const char *fmt, ...)
@@ -55,6 +54,7 @@ static void check_block(struct vctx *v, const uint8_t *k, size_t kl,
 	struct idx_block b, b2;
 	uint32_t height = kl == 5 ? idx_rd32(k + 1) : UINT32_MAX;
 	bool found;
+	const char *why;
 
 	if (kl != 5 || !idx_block_decode(&b, val, vl) || b.height != height)
 		return verr(v, "block record %u damaged", height);
@@ -67,7 +67,7 @@ static void check_block(struct vctx *v, const uint8_t *k, size_t kl,
 	v->next_first_txnum = b.first_txnum + b.n_tx;
 	v->prev_hash = b.hash;
 	v->r->blocks++;
-	if (!idxq_block_by_hash(v->st, &b2, &found, &b.hash, &v->why) || !found ||
+	if (!idxq_block_by_hash(v->st, &b2, &found, &b.hash, &why) || !found ||
 	    b2.height != height)
 		verr(v, "block %u: hash record missing or different", height);
 }
@@ -107,7 +107,7 @@ static void check_tx(struct vctx *v, const uint8_t *k, size_t kl,
 	v->r->outputs += tx.n_out;
 	for (uint32_t i = 0; !tx.coinbase && i < tx.n_in; i++)
 		check_input(v, &tx, i);
-	if (!idxq_txnums(v->st, nums, 8, &total, &tx.txid, &v->why))
+	if (!idxq_txnums(v->st, nums, 8, &total, &tx.txid, &why))
 		total = 0;
 	bool listed = false;
 	for (size_t i = 0; i < total && i < 8; i++)
