@@ -56,6 +56,21 @@ static bool load_tip(struct index *idx, const char **why)
 	return true;
 }
 
+/* Version and network in one atomic, synced write: a kill during the
+ * first open leaves either an empty database or a complete one. */
+static bool write_meta(struct index *idx, const uint8_t version[4], uint8_t net,
+		       const char **why)
+{
+	struct store_batch *b = store_batch_new();
+	if (!b)
+		return (*why = "out of memory"), false;
+	store_batch_put(b, key_version, sizeof(key_version) - 1, version, 4);
+	store_batch_put(b, key_network, sizeof(key_network) - 1, &net, 1);
+	bool ok = store_write(idx->st, b, true, why);
+	store_batch_free(b);
+	return ok;
+}
+
 /* Checks (or on a new index writes) the schema version and network. */
 static bool check_meta(struct index *idx, const char **why)
 {
@@ -70,8 +85,7 @@ static bool check_meta(struct index *idx, const char **why)
 	if (!found) {
 		if (idx->read_only)
 			return (*why = "no index here (run proceeds index first)"), false;
-		return store_put(idx->st, key_version, sizeof(key_version) - 1, want, 4, why) &&
-		       store_put(idx->st, key_network, sizeof(key_network) - 1, &net, 1, why);
+		return write_meta(idx, want, net, why);
 	}
 	bool same = n == 4 && memcmp(v, want, 4) == 0;
 	free(v);

@@ -267,10 +267,10 @@ static int run(struct cli_common *c, int argc, char **argv)
 		return cli_error(a.blocks, "%s", why);
 	if (!a.blocks)
 		net = c->net;
-	o.create = a.blocks != NULL;
 	o.flush_txs = a.commit_txs;
-	o.read_only = !a.blocks;
-	if (!index_open(&idx, cli_db_path(c), net, &o, &why)) {
+	bool absent, opened = a.blocks ? index_open(&idx, cli_db_path(c), net, &o, &why)
+				       : index_open_query(&idx, &absent, cli_db_path(c), net, &why);
+	if (!opened) {
 		blkdir_free(d);
 		return cli_error(cli_db_path(c), "%s", why);
 	}
