@@ -147,8 +147,8 @@ bool index_open(struct index **out, const char *dir, enum network net,
 	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 100000;
 	index_wbuf_init(&idx->wb);
 	idx_buf_init(&idx->buf);
-	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (192u << 20));
-	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (96u << 20));
+	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (128u << 20));
+	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (128u << 20));
 	if (!open_store(idx, dir, opt, why) ||
 	    !check_meta(idx, why) || !load_tip(idx, why)) {
 		index_close(idx);

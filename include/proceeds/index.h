@@ -23,8 +23,8 @@ struct store;
 struct index_options {
 	bool create;            /* create an empty index if none */
 	bool read_only;         /* queries only; connect/disconnect assert */
-	size_t tx_cache_bytes;  /* per generation; 0 = 192 MiB */
-	size_t addr_cache_bytes;/* per generation; 0 = 96 MiB */
+	size_t tx_cache_bytes;  /* per generation; 0 = 128 MiB */
+	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB */
 	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
 	uint32_t flush_txs;     /* commit after this many txs; 0 = 100000 */
 	size_t bloom_bytes;     /* filter of known addresses; 0 = 128 MiB,
