@@ -1,0 +1,154 @@
+/* Deterministic real keys and part-1 placeholder signatures (simkeys.h). */
+#include "proceeds/simkeys.h"
+#include "proceeds/hash.h"
+
+#include <secp256k1.h>
+#include <secp256k1_extrakeys.h>
+#include <secp256k1_schnorrsig.h>
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct simkeys {
+	secp256k1_context *ctx;
+};
+
+_Static_assert(sizeof(secp256k1_pubkey) == 64, "opaque pubkey size");
+
+void simkeys_placeholder_msg(uint8_t out[32])
+{
+	static const char m[] = "proceeds simulate: placeholder signature, part 1";
+	hash_sha256(out, m, sizeof(m) - 1);
+}
+
+struct simkeys *simkeys_new(void)
+{
+	struct simkeys *k = malloc(sizeof(*k));
+	if (!k)
+		return NULL;
+	k->ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+	if (!k->ctx) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void simkeys_free(struct simkeys *k)
+{
+	if (!k)
+		return;
+	secp256k1_context_destroy(k->ctx);
+	free(k);
+}
+
+static void derive_secret(uint8_t out[32], uint64_t seed, uint32_t entity,
+			  uint8_t which)
+{
+	uint8_t buf[16 + 8 + 4 + 1];
+	memcpy(buf, "proceeds-sim-key", 16);
+	for (int i = 0; i < 8; i++)
+		buf[16 + i] = (uint8_t)(seed >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		buf[24 + i] = (uint8_t)(entity >> (8 * i));
+	buf[28] = which;
+	hash_sha256(out, buf, sizeof(buf));
+}
+
+static bool make_signatures(struct simkeys *k, struct simkeychain *kc)
+{
+	uint8_t msg[32];
+	secp256k1_ecdsa_signature sig;
+	secp256k1_keypair kp;
+	size_t len = sizeof(kc->ecdsa_der);
+
+	simkeys_placeholder_msg(msg);
+	if (!secp256k1_ecdsa_sign(k->ctx, &sig, msg, kc->k0, NULL, NULL) ||
+	    !secp256k1_ecdsa_signature_serialize_der(k->ctx, kc->ecdsa_der, &len, &sig))
+		return false;
+	kc->ecdsa_len = (uint8_t)len;
+	if (!secp256k1_keypair_create(k->ctx, &kp, kc->k0))
+		return false;
+	/* Deterministic: no auxiliary randomness, so output is reproducible. */
+	return secp256k1_schnorrsig_sign32(k->ctx, kc->schnorr, msg, &kp, NULL) == 1;
+}
+
+bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
+			uint64_t seed, uint32_t entity, const char **why)
+{
+	secp256k1_pubkey cur, step;
+
+	memset(kc, 0, sizeof(*kc));
+	derive_secret(kc->k0, seed, entity, 0);
+	derive_secret(kc->d, seed, entity, 1);
+	if (!secp256k1_ec_pubkey_create(k->ctx, &cur, kc->k0) ||
+	    !secp256k1_ec_pubkey_create(k->ctx, &step, kc->d) ||
+	    !make_signatures(k, kc)) {
+		*why = "derived secret out of range";
+		return false;
+	}
+	memcpy(kc->cur, &cur, 64);
+	memcpy(kc->step, &step, 64);
+	return true;
+}
+
+bool simkeys_next(struct simkeys *k, struct simkeychain *kc, uint8_t pub[33],
+		  uint32_t *index, const char **why)
+{
+	secp256k1_pubkey cur, step, sum;
+	const secp256k1_pubkey *both[2] = { &cur, &step };
+	size_t len = 33;
+
+	memcpy(&cur, kc->cur, 64);
+	memcpy(&step, kc->step, 64);
+	secp256k1_ec_pubkey_serialize(k->ctx, pub, &len, &cur, SECP256K1_EC_COMPRESSED);
+	if (!secp256k1_ec_pubkey_combine(k->ctx, &sum, both, 2)) {
+		*why = "key derivation reached the point at infinity";
+		return false;
+	}
+	memcpy(kc->cur, &sum, 64);
+	*index = kc->next++;
+	return true;
+}
+
+bool simkeys_seckey(struct simkeys *k, const struct simkeychain *kc,
+		    uint32_t index, uint8_t out[32])
+{
+	uint8_t t[32] = { 0 }, tweak[32];
+	memcpy(out, kc->k0, 32);
+	if (index == 0)
+		return true;
+	for (int i = 0; i < 4; i++)
+		t[31 - i] = (uint8_t)(index >> (8 * i));
+	memcpy(tweak, kc->d, 32);
+	return secp256k1_ec_seckey_tweak_mul(k->ctx, tweak, t) &&
+	       secp256k1_ec_seckey_tweak_add(k->ctx, out, tweak);
+}
+
+bool simkeys_pubkey(struct simkeys *k, uint8_t pub[33], const uint8_t sec[32])
+{
+	secp256k1_pubkey p;
+	size_t len = 33;
+	if (!secp256k1_ec_pubkey_create(k->ctx, &p, sec))
+		return false;
+	secp256k1_ec_pubkey_serialize(k->ctx, pub, &len, &p, SECP256K1_EC_COMPRESSED);
+	return true;
+}
+
+bool simkeys_check_ecdsa(struct simkeys *k, const uint8_t *der, size_t der_len,
+			 const uint8_t pub[33], const uint8_t msg[32])
+{
+	secp256k1_ecdsa_signature sig;
+	secp256k1_pubkey p;
+	return secp256k1_ec_pubkey_parse(k->ctx, &p, pub, 33) &&
+	       secp256k1_ecdsa_signature_parse_der(k->ctx, &sig, der, der_len) &&
+	       secp256k1_ecdsa_verify(k->ctx, &sig, msg, &p);
+}
+
+bool simkeys_check_schnorr(struct simkeys *k, const uint8_t sig[64],
+			   const uint8_t pub[33], const uint8_t msg[32])
+{
+	secp256k1_xonly_pubkey x;
+	return secp256k1_xonly_pubkey_parse(k->ctx, &x, pub + 1) &&
+	       secp256k1_schnorrsig_verify(k->ctx, sig, msg, 32, &x);
+}
