@@ -9,6 +9,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_simulate,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -7,5 +7,6 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_simulate;
 
 #endif
