@@ -18,7 +18,7 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	e->price_cents = 3000000 + simrng_below(&e->rng, 1000000);
 	e->time = opt->start_time;
 	e->feerate = 1;
-	e->keys = simkeys_new();
+	e->keys = simkeys_new(opt->seed);
 	e->tx = malloc(sizeof(*e->tx));
 	if (!e->keys || !e->tx) {
 		e->why = "out of memory";

@@ -11,6 +11,9 @@
 
 struct simkeys {
 	secp256k1_context *ctx;
+	uint64_t seed;
+	uint8_t d[32];          /* the step secret */
+	secp256k1_pubkey step;  /* d*G */
 };
 
 _Static_assert(sizeof(secp256k1_pubkey) == 64, "opaque pubkey size");
@@ -21,14 +24,19 @@ void simkeys_placeholder_msg(uint8_t out[32])
 	hash_sha256(out, m, sizeof(m) - 1);
 }
 
-struct simkeys *simkeys_new(void)
+static void derive_secret(uint8_t out[32], uint64_t seed, uint32_t entity,
+			  uint8_t which);
+
+struct simkeys *simkeys_new(uint64_t seed)
 {
 	struct simkeys *k = malloc(sizeof(*k));
 	if (!k)
 		return NULL;
 	k->ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-	if (!k->ctx) {
-		free(k);
+	k->seed = seed;
+	derive_secret(k->d, seed, UINT32_MAX, 1);
+	if (!k->ctx || !secp256k1_ec_pubkey_create(k->ctx, &k->step, k->d)) {
+		simkeys_free(k);
 		return NULL;
 	}
 	return k;
@@ -38,7 +46,8 @@ void simkeys_free(struct simkeys *k)
 {
 	if (!k)
 		return;
-	secp256k1_context_destroy(k->ctx);
+	if (k->ctx)
+		secp256k1_context_destroy(k->ctx);
 	free(k);
 }
 
@@ -55,7 +64,7 @@ static void derive_secret(uint8_t out[32], uint64_t seed, uint32_t entity,
 	hash_sha256(out, buf, sizeof(buf));
 }
 
-static bool make_signatures(struct simkeys *k, struct simkeychain *kc)
+static bool make_signature(struct simkeys *k, struct simkeychain *kc, bool taproot)
 {
 	uint8_t msg[32];
 	secp256k1_ecdsa_signature sig;
@@ -63,44 +72,42 @@ static bool make_signatures(struct simkeys *k, struct simkeychain *kc)
 	size_t len = sizeof(kc->ecdsa_der);
 
 	simkeys_placeholder_msg(msg);
+	if (taproot) {
+		/* No auxiliary randomness, so the output is reproducible. */
+		return secp256k1_keypair_create(k->ctx, &kp, kc->k0) &&
+		       secp256k1_schnorrsig_sign32(k->ctx, kc->schnorr, msg, &kp, NULL);
+	}
 	if (!secp256k1_ecdsa_sign(k->ctx, &sig, msg, kc->k0, NULL, NULL) ||
 	    !secp256k1_ecdsa_signature_serialize_der(k->ctx, kc->ecdsa_der, &len, &sig))
 		return false;
 	kc->ecdsa_len = (uint8_t)len;
-	if (!secp256k1_keypair_create(k->ctx, &kp, kc->k0))
-		return false;
-	/* Deterministic: no auxiliary randomness, so output is reproducible. */
-	return secp256k1_schnorrsig_sign32(k->ctx, kc->schnorr, msg, &kp, NULL) == 1;
+	return true;
 }
 
 bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
-			uint64_t seed, uint32_t entity, const char **why)
+			uint32_t entity, bool taproot, const char **why)
 {
-	secp256k1_pubkey cur, step;
+	secp256k1_pubkey cur;
 
 	memset(kc, 0, sizeof(*kc));
-	derive_secret(kc->k0, seed, entity, 0);
-	derive_secret(kc->d, seed, entity, 1);
+	derive_secret(kc->k0, k->seed, entity, 0);
 	if (!secp256k1_ec_pubkey_create(k->ctx, &cur, kc->k0) ||
-	    !secp256k1_ec_pubkey_create(k->ctx, &step, kc->d) ||
-	    !make_signatures(k, kc)) {
+	    !make_signature(k, kc, taproot)) {
 		*why = "derived secret out of range";
 		return false;
 	}
 	memcpy(kc->cur, &cur, 64);
-	memcpy(kc->step, &step, 64);
 	return true;
 }
 
 bool simkeys_next(struct simkeys *k, struct simkeychain *kc, uint8_t pub[33],
 		  uint32_t *index, const char **why)
 {
-	secp256k1_pubkey cur, step, sum;
-	const secp256k1_pubkey *both[2] = { &cur, &step };
+	secp256k1_pubkey cur, sum;
+	const secp256k1_pubkey *both[2] = { &cur, &k->step };
 	size_t len = 33;
 
 	memcpy(&cur, kc->cur, 64);
-	memcpy(&step, kc->step, 64);
 	secp256k1_ec_pubkey_serialize(k->ctx, pub, &len, &cur, SECP256K1_EC_COMPRESSED);
 	if (!secp256k1_ec_pubkey_combine(k->ctx, &sum, both, 2)) {
 		*why = "key derivation reached the point at infinity";
@@ -120,7 +127,7 @@ bool simkeys_seckey(struct simkeys *k, const struct simkeychain *kc,
 		return true;
 	for (int i = 0; i < 4; i++)
 		t[31 - i] = (uint8_t)(index >> (8 * i));
-	memcpy(tweak, kc->d, 32);
+	memcpy(tweak, k->d, 32);
 	return secp256k1_ec_seckey_tweak_mul(k->ctx, tweak, t) &&
 	       secp256k1_ec_seckey_tweak_add(k->ctx, out, tweak);
 }

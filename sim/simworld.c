@@ -50,7 +50,8 @@ bool world_add_entity(struct econ *e, enum sim_entity_type t, const char *name,
 	snprintf(ent->name, sizeof(ent->name), "%s", name);
 	ent->script_type = script_type;
 	ent->deposit_file = -1;
-	return simkeys_chain_init(e->keys, &ent->kc, e->opt.seed, ent->id, &e->why);
+	return simkeys_chain_init(e->keys, &ent->kc, ent->id,
+				  script_type == SCRIPT_P2TR, &e->why);
 }
 
 static bool init_exchange(struct econ *e, unsigned i)
@@ -74,7 +75,8 @@ static void entity_counts(struct econ *e)
 {
 	uint64_t scale = e->opt.target_txs ? e->opt.target_txs
 					   : (uint64_t)e->opt.target_blocks * 250;
-	uint64_t users = scale / 12;
+	/* About 25 transactions per user over the run. */
+	uint64_t users = scale / 25;
 	if (users < 100)
 		users = 100;
 	if (users > 400000)

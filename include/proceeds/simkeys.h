@@ -1,18 +1,21 @@
 /* Real secp256k1 keys for the simulator, derived deterministically from the
  * seed, and the placeholder signatures of part 1.
  *
- * Derivation: every wallet (entity) has a base secret k0 and a step secret d,
- * both SHA256("proceeds-sim-key" || seed || entity || 0|1). Key i of the
- * wallet is k_i = k0 + i*d (mod n), so its public key is P_i = P_{i-1} + D:
- * one point addition per fresh address instead of a full multiplication,
- * which is what lets the simulator write 50,000 tx/s. The keys are real key
- * pairs (simkeys_seckey gives each private key); they are linkable by anyone
- * who knows d, which only the simulator does.
+ * Derivation: every wallet (entity) has a base secret
+ * k0 = SHA256("proceeds-sim-key" || seed || entity || 0) and the run has one
+ * step secret d = SHA256("proceeds-sim-key" || seed || 0xffffffff || 1)
+ * (seed and entity little-endian). Key i of a wallet is k_i = k0 + i*d
+ * (mod n), so its public key is P_i = P_{i-1} + D: one point addition per
+ * fresh address instead of a full multiplication, which is what lets the
+ * simulator write 50,000 tx/s. The keys are real key pairs (simkeys_seckey
+ * gives each private key); they are linkable by anyone who knows d, which
+ * only the simulator does.
  *
- * Signatures (part 1): each wallet makes one ECDSA (DER, low-S) and one
- * BIP340 signature with its key 0 over a fixed placeholder message and reuses
- * them for every input it signs. They are structurally valid but do not
- * verify against any sighash; truth.json says so. */
+ * Signatures (part 1): each wallet makes one signature with its key 0 over a
+ * fixed placeholder message -- ECDSA (DER, low-S) when its keys are P2PKH or
+ * P2SH/P2WPKH, BIP340 when they are P2TR -- and reuses it for every input it
+ * signs. They are structurally valid but do not verify against any sighash;
+ * truth.json says so. */
 #ifndef PROCEEDS_SIMKEYS_H
 #define PROCEEDS_SIMKEYS_H
 
@@ -25,9 +28,8 @@ struct simkeys;
 
 /* One wallet's key chain and signature cache. Embedded, no heap. */
 struct simkeychain {
-	uint8_t k0[32], d[32];  /* base and step secrets */
+	uint8_t k0[32];         /* base secret */
 	uint8_t cur[64];        /* secp256k1_pubkey of key `next` (opaque) */
-	uint8_t step[64];       /* secp256k1_pubkey of d*G */
 	uint32_t next;          /* index of the next fresh key */
 	uint8_t ecdsa_der[72];  /* placeholder ECDSA signature, DER */
 	uint8_t ecdsa_len;
@@ -38,15 +40,16 @@ struct simkeychain {
  * SHA256("proceeds simulate: placeholder signature, part 1"). */
 void simkeys_placeholder_msg(uint8_t out[32]);
 
-/* New context, or NULL when out of memory. Free with simkeys_free. */
-struct simkeys *simkeys_new(void);
+/* New context for a run with seed (derives the step secret), or NULL when
+ * out of memory. Free with simkeys_free. */
+struct simkeys *simkeys_new(uint64_t seed);
 void simkeys_free(struct simkeys *k);
 
-/* Derives wallet `entity`'s chain for `seed` and makes its placeholder
- * signatures. False only if a derived secret is invalid (probability
- * ~2^-128) with *why set. */
+/* Derives wallet `entity`'s chain and makes its placeholder signature:
+ * BIP340 when taproot, else ECDSA. False only if a derived secret is invalid
+ * (probability ~2^-128) with *why set. */
 bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
-			uint64_t seed, uint32_t entity, const char **why)
+			uint32_t entity, bool taproot, const char **why)
 	__attribute__((warn_unused_result));
 
 /* The next fresh compressed public key of the chain (33 bytes); *index gets
