@@ -471,9 +471,12 @@ static void test_same_seed_same_bytes(void **state)
 	snprintf(a, sizeof(a), "%s/a", tmp);
 	snprintf(b, sizeof(b), "%s/b", tmp);
 	snprintf(c, sizeof(c), "%s/c", tmp);
-	simulate(a, small_opts(42, 3000), false);
-	simulate(b, small_opts(42, 3000), false);
-	simulate(c, small_opts(43, 3000), false);
+	struct sim_options o = *small_opts(42, 2000);
+	o.file_max = 1u << 18;
+	simulate(a, &o, false);
+	simulate(b, &o, false);
+	o.seed = 43;
+	simulate(c, &o, false);
 	snprintf(pa, sizeof(pa), "%s/blocks/blk00001.dat", a);
 	assert_true(access(pa, R_OK) == 0); /* two blk files compared */
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
