@@ -51,6 +51,10 @@ static bool make_tmp(struct simwriter *w, const char **why)
 		*why = strerror(errno);
 		return false;
 	}
+	/* mkdtemp makes it private; the result is an ordinary folder. */
+	mode_t mask = umask(0);
+	umask(mask);
+	(void)!chmod(w->tmp, 0777 & ~mask);
 	snprintf(w->blocks, sizeof(w->blocks), "%s/blocks", w->tmp);
 	if (mkdir(w->blocks, 0777) != 0) {
 		*why = strerror(errno);
