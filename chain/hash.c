@@ -16,11 +16,8 @@ static EVP_MD_CTX *ctx_get(EVP_MD_CTX **slot)
 		*slot = EVP_MD_CTX_new();
 		assert(*slot);
 	}
-	/* An explicit fetch, once: EVP_sha256() makes every DigestInit fetch
-	 * the implementation again (locks and name lookups per hash). */
 	if (!sha256_md)
 		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	assert(sha256_md);
 	return *slot;
 }
 
@@ -53,9 +50,9 @@ void hash_sha256d(struct hash256 *out, const void *data, size_t len)
 static const EVP_MD *ripemd(void)
 {
 	if (!ripemd_md) {
-		ripemd_md = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
+		ripemd_md = EVP_ripemd160();
 		if (!ripemd_md)
-			ripemd_md = EVP_ripemd160();
+			ripemd_md = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
 		assert(ripemd_md);
 	}
 	return ripemd_md;
