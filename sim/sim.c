@@ -109,7 +109,7 @@ static json_t *generator_json(const struct econ *e)
 			 "network", network_params(e->opt.net)->name, "scenario",
 			 e->opt.ransomware ? "ransomware" : "none", "blocks",
 			 (json_int_t)(e->chain.height - 1), "transactions",
-			 (json_int_t)(e->txs + e->chain.height - 1), "known_permille",
+			 (json_int_t)(e->txs + e->chain.height), "known_permille",
 			 (json_int_t)e->opt.known_permille, "premine_blocks",
 			 (json_int_t)SIM_PREMINE);
 }

@@ -42,5 +42,20 @@ rc=$?
 ls -a "$T" | grep -q 'tmp-' && fail "write failure left a temporary folder"
 grep -q "proceeds: simulate:" "$T/err" || fail "write failure message: $(cat "$T/err")"
 
+# proceeds scan reads every generated chain: one blk file, and several.
+for d in a blk; do
+	"$P" scan --blocks "$T/$d/blocks" --json -q >"$T/scan.json" || fail "scan $d"
+	txs=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/scan.json")
+	want=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/$d/truth.json")
+	[ -n "$txs" ] && [ "$txs" = "$want" ] || fail "scan $d: $txs transactions, truth $want"
+	grep -q '"network": "regtest"' "$T/scan.json" || fail "scan $d network"
+done
+"$P" simulate --out "$T/multi" --txs 6000 --file-size 1048576 -q || fail "multi"
+[ -s "$T/multi/blocks/blk00001.dat" ] || fail "no rollover at --file-size"
+"$P" scan --blocks "$T/multi/blocks" --json -q >"$T/scan.json" || fail "scan multi"
+txs=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/scan.json")
+want=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/multi/truth.json")
+[ "$txs" = "$want" ] || fail "scan multi: $txs transactions, truth $want"
+
 "$P" help simulate | grep -q -- "--known" || fail "help lists options"
 echo "e2e_simulate: ok"

@@ -432,6 +432,9 @@ static void test_chain_and_truth(void **state)
 	walk_chain(&w, dir);
 	assert_true(w.files >= 2);
 	assert_true(w.txs >= 4000);
+	json_t *gen = json_object_get(truth, "generator");
+	assert_int_equal(w.txs, json_integer_value(json_object_get(gen, "transactions")));
+	assert_int_equal(w.blocks, json_integer_value(json_object_get(gen, "blocks")) + 1);
 	assert_int_equal(w.hops_seen, json_array_size(json_object_get(crime, "hops")));
 	check_outpoints(&w, json_object_get(crime, "seeds"), false);
 	check_outpoints(&w, json_object_get(crime, "cashouts"), false);
