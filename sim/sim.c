@@ -128,9 +128,9 @@ static json_t *notes_json(const struct econ *e)
 		"note", pow ? "regtest minimum target, nonce ground"
 			    : "regtest's easy bits: this network's minimum target is "
 			      "too hard to grind in a simulator",
-		"keys", "real secp256k1 keys: key i of entity n is k0 + i*d (mod the "
-			"group order), k0 and d = SHA256(\"proceeds-sim-key\" || "
-			"seed || n || 0|1), little-endian seed and n");
+		"keys", "real secp256k1 keys: key i of entity n is b + n*e + i*d (mod the "
+			"group order), b, d, e = SHA256(\"proceeds-sim-key\" || seed || "
+			"0xffffffff || 0|1|2), little-endian seed and constant");
 }
 
 static void put_json(FILE *f, const char *name, json_t *j, bool comma)

@@ -196,11 +196,17 @@ static uint32_t select_coins(struct econ *e, uint32_t *out, uint64_t *total,
 bool econ_affordable(const struct econ *e, const struct sim_entity *w,
 		     uint64_t sum, uint32_t n_dests, uint32_t max_in)
 {
-	uint64_t top[64] = { 0 }, total = 0;
+	uint64_t top[64] = { 0 }, total = 0, one = econ_need(e, sum, n_dests, 1);
 	if (max_in > 64)
 		max_in = 64;
+	if (w->balance < sum)
+		return false;
 	for (uint32_t k = 0; k < w->coins.n; k++) {
 		const struct sim_utxo *u = &e->pool[w->coins.v[k]];
+		/* Coin selection takes the largest coin first: one that covers
+		 * the payment alone settles it. */
+		if (u->value >= one && spendable(e, u))
+			return true;
 		if (!spendable(e, u) || u->value <= top[max_in - 1])
 			continue;
 		uint32_t j = max_in - 1;

@@ -12,8 +12,12 @@
 struct simkeys {
 	secp256k1_context *ctx;
 	uint64_t seed;
-	uint8_t d[32];          /* the step secret */
+	uint8_t d[32];          /* the step secret between a wallet's keys */
 	secp256k1_pubkey step;  /* d*G */
+	uint8_t b[32], e[32];   /* k0(n) = b + n*e */
+	secp256k1_pubkey estep; /* e*G */
+	uint32_t next_entity;   /* entity whose key 0 is next_point */
+	secp256k1_pubkey next_point;
 };
 
 _Static_assert(sizeof(secp256k1_pubkey) == 64, "opaque pubkey size");
@@ -35,7 +39,12 @@ struct simkeys *simkeys_new(uint64_t seed)
 	k->ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	k->seed = seed;
 	derive_secret(k->d, seed, UINT32_MAX, 1);
-	if (!k->ctx || !secp256k1_ec_pubkey_create(k->ctx, &k->step, k->d)) {
+	derive_secret(k->b, seed, UINT32_MAX, 0);
+	derive_secret(k->e, seed, UINT32_MAX, 2);
+	k->next_entity = 0;
+	if (!k->ctx || !secp256k1_ec_pubkey_create(k->ctx, &k->step, k->d) ||
+	    !secp256k1_ec_pubkey_create(k->ctx, &k->estep, k->e) ||
+	    !secp256k1_ec_pubkey_create(k->ctx, &k->next_point, k->b)) {
 		simkeys_free(k);
 		return NULL;
 	}
@@ -87,12 +96,30 @@ static bool make_signature(struct simkeys *k, struct simkeychain *kc, bool tapro
 bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
 			uint32_t entity, bool taproot, const char **why)
 {
-	secp256k1_pubkey cur;
+	secp256k1_pubkey cur, next;
+	const secp256k1_pubkey *both[2] = { &k->next_point, &k->estep };
+	uint8_t t[32] = { 0 };
 
 	memset(kc, 0, sizeof(*kc));
-	derive_secret(kc->k0, k->seed, entity, 0);
-	if (!secp256k1_ec_pubkey_create(k->ctx, &cur, kc->k0) ||
-	    !make_signature(k, kc, taproot)) {
+	for (int i = 0; i < 4; i++)
+		t[31 - i] = (uint8_t)(entity >> (8 * i));
+	memcpy(kc->k0, k->e, 32);
+	bool ok = entity == 0 ||
+		  secp256k1_ec_seckey_tweak_mul(k->ctx, kc->k0, t);
+	if (entity == 0)
+		memcpy(kc->k0, k->b, 32);
+	else
+		ok = ok && secp256k1_ec_seckey_tweak_add(k->ctx, kc->k0, k->b);
+	if (ok && entity == k->next_entity) {
+		/* Entities come in order: one point addition, not a multiplication. */
+		cur = k->next_point;
+		ok = secp256k1_ec_pubkey_combine(k->ctx, &next, both, 2);
+		k->next_point = next;
+		k->next_entity++;
+	} else if (ok) {
+		ok = secp256k1_ec_pubkey_create(k->ctx, &cur, kc->k0);
+	}
+	if (!ok || !make_signature(k, kc, taproot)) {
 		*why = "derived secret out of range";
 		return false;
 	}

@@ -81,6 +81,8 @@ static void entity_counts(struct econ *e)
 		users = 100;
 	if (users > 400000)
 		users = 400000;
+	if (e->opt.users)
+		users = e->opt.users;
 	e->n_miners = 4;
 	e->n_exchanges = 4;
 	e->n_users = (uint32_t)users;

@@ -48,6 +48,32 @@ static void test_keys_are_real(void **state)
 	simkeys_free(k);
 }
 
+/* Entities made in order (point additions) get the same keys as made out
+ * of order (full multiplications), and each key 0 matches its secret. */
+static void test_entity_keys_in_order(void **state)
+{
+	struct simkeys *a = simkeys_new(7), *b = simkeys_new(7);
+	struct simkeychain ka, kb;
+	uint8_t pa[33], pb[33], sec[32], again[33];
+	uint32_t ia, ib;
+	const char *why = NULL;
+	(void)state;
+	for (uint32_t n = 0; n < 6; n++) {
+		assert_true(simkeys_chain_init(a, &ka, n, n % 2, &why));
+		assert_true(simkeys_chain_init(b, &kb, 5 - n, n % 2, &why));
+		assert_true(simkeys_chain_init(b, &kb, n, n % 2, &why));
+		assert_memory_equal(ka.k0, kb.k0, 32);
+		assert_true(simkeys_next(a, &ka, pa, &ia, &why));
+		assert_true(simkeys_next(b, &kb, pb, &ib, &why));
+		assert_memory_equal(pa, pb, 33);
+		assert_true(simkeys_seckey(a, &ka, 0, sec));
+		assert_true(simkeys_pubkey(a, again, sec));
+		assert_memory_equal(pa, again, 33);
+	}
+	simkeys_free(a);
+	simkeys_free(b);
+}
+
 /* simtx_weight must equal what block_parse_tx measures of the bytes. */
 static void test_weight_is_exact(void **state)
 {
@@ -114,6 +140,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_are_real),
+		cmocka_unit_test(test_entity_keys_in_order),
 		cmocka_unit_test(test_weight_is_exact),
 		cmocka_unit_test(test_rng),
 	};

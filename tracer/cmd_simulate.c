@@ -73,6 +73,12 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 	}
 	if (cli_opt_value(&v, argc, argv, i, "--file-size", bad))
 		return *bad || parse_u64(&a->opt.file_max, v, 1u << 20, SIMCHAIN_FILE_MAX) ? 1 : -1;
+	if (cli_opt_value(&v, argc, argv, i, "--users", bad)) {
+		if (*bad || !parse_u64(&n, v, 10, 10000000))
+			return -1;
+		a->opt.users = (uint32_t)n;
+		return 1;
+	}
 	if (cli_opt_value(&a->scenario, argc, argv, i, "--scenario", bad))
 		return 1;
 	if (strcmp(argv[*i], "--force") == 0)
@@ -219,7 +225,8 @@ const struct cli_command cmd_simulate = {
 	"simulate", run, "write a synthetic economy with a crime and its ground truth",
 	"proceeds simulate --out DIR [--seed N] [--txs N | --blocks N]\n"
 	"                  [--scenario ransomware|none] [--known FRACTION] [--force]\n"
-	"                  [--start-time UNIX] [--file-size BYTES] [--network NET]\n"
+	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
+	"                  [--network NET]\n"
 	"  --out DIR        folder to create: blocks/ (blk*.dat), truth.json, tags.csv,\n"
 	"                   case.json, exchange-<name>-deposits.csv (docs/simulate.md);\n"
 	"                   written beside DIR and renamed when complete\n"
@@ -231,6 +238,7 @@ const struct cli_command cmd_simulate = {
 	"  --force          replace a DIR that already holds a simulated chain\n"
 	"  --start-time T   time of block 1 (default 1700000000)\n"
 	"  --file-size B    blk file rollover (default and max 134217728)\n"
+	"  --users N        population (default one user per 25 transactions)\n"
 	"  --network NET    default regtest, whose minimum proof of work is ground;\n"
 	"                   other networks use regtest's bits (too hard otherwise)\n"
 	"  --json           print the summary as JSON on stdout\n"

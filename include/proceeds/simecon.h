@@ -82,6 +82,7 @@ struct sim_options {
 	bool ransomware;         /* the scenario */
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
+	uint32_t users;          /* population; 0: one per 25 transactions */
 };
 
 struct sim_crime;

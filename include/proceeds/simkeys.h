@@ -1,11 +1,11 @@
 /* Real secp256k1 keys for the simulator, derived deterministically from the
  * seed, and the placeholder signatures of part 1.
  *
- * Derivation: every wallet (entity) has a base secret
- * k0 = SHA256("proceeds-sim-key" || seed || entity || 0) and the run has one
- * step secret d = SHA256("proceeds-sim-key" || seed || 0xffffffff || 1)
- * (seed and entity little-endian). Key i of a wallet is k_i = k0 + i*d
- * (mod n), so its public key is P_i = P_{i-1} + D: one point addition per
+ * Derivation: with H(x) = SHA256("proceeds-sim-key" || seed || 0xffffffff
+ * || x) (seed u64 and the constant u32 little-endian), the run has secrets
+ * b = H(0), d = H(1), e = H(2). Wallet (entity) n has base secret
+ * k0 = b + n*e, and key i of it is k_i = k0 + i*d (all mod the group order),
+ * so its public key is P_i = P_{i-1} + D: one point addition per
  * fresh address instead of a full multiplication, which is what lets the
  * simulator write 50,000 tx/s. The keys are real key pairs (simkeys_seckey
  * gives each private key); they are linkable by anyone who knows d, which
