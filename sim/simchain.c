@@ -205,7 +205,8 @@ static bool witness_commitment(struct simchain *c, uint8_t out[32])
 	if (!h)
 		return false;
 	memset(&h[0], 0, sizeof(h[0]));
-	memcpy(h + 1, c->wtxids, c->n_tx * sizeof(*h));
+	if (c->n_tx)
+		memcpy(h + 1, c->wtxids, c->n_tx * sizeof(*h));
 	merkle(&root, h, c->n_tx + 1);
 	free(h);
 	memcpy(buf, root.b, 32); /* + 32-byte zero witness reserved value */
@@ -262,7 +263,8 @@ static bool merkle_root(struct simchain *c, struct hash256 *root,
 	if (!h)
 		return false;
 	h[0] = *cb_txid;
-	memcpy(h + 1, c->txids, c->n_tx * sizeof(*h));
+	if (c->n_tx)
+		memcpy(h + 1, c->txids, c->n_tx * sizeof(*h));
 	merkle(root, h, c->n_tx + 1);
 	free(h);
 	return true;
@@ -283,12 +285,12 @@ bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 			   size_t payout_len, uint32_t time, const char **why)
 {
 	struct block_header h = { 0 };
-	uint8_t cnt[9];
+	uint8_t cnt[9], zero[80] = { 0 };
 	size_t cl = compact_write(cnt, c->n_tx + 1);
 
 	*value = network_subsidy(c->np, c->height) + c->fees;
 	c->block.len = 0;
-	if (!simbuf_put(&c->block, cnt, 80) || !simbuf_put(&c->block, cnt, cl) ||
+	if (!simbuf_put(&c->block, zero, 80) || !simbuf_put(&c->block, cnt, cl) ||
 	    !build_coinbase(c, coinbase_txid, *value, payout_script, payout_len) ||
 	    !simbuf_put(&c->block, c->txs.p ? c->txs.p : cnt, c->txs.len) ||
 	    !merkle_root(c, &h.merkle, coinbase_txid)) {
