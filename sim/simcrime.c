@@ -9,6 +9,7 @@
 #include <time.h>
 
 #define MAX_VICTIMS 24
+#define MAX_HOPS 16
 
 enum victim_state { V_WAITING, V_BUYING, V_PAID, V_GAVE_UP };
 
@@ -30,6 +31,8 @@ struct sim_crime {
 	uint32_t hops_left;
 	uint64_t consolidated;
 	json_t *seeds, *hops, *cashouts, *unspent, *reports;
+	struct { uint32_t pool; json_t *cashout; } waiting[MAX_HOPS]; /* unswept */
+	uint32_t n_waiting;
 	uint64_t seeded, fees, cashed_out, left;
 };
 
@@ -61,7 +64,7 @@ bool crime_init(struct econ *e)
 		v->attack_at = (unsigned)progress_draw(e, 150, 450);
 	}
 	c->consolidate_at = 520;
-	c->hops_left = (uint32_t)simrng_range(&e->rng, 6, 14);
+	c->hops_left = (uint32_t)simrng_range(&e->rng, 6, MAX_HOPS - 2);
 	return true;
 }
 
@@ -231,7 +234,8 @@ static bool peel(struct econ *e, struct sim_crime *c, unsigned progress)
 	uint64_t v = e->pool[in].value;
 	uint64_t slice = v / 1000 * simrng_range(&e->rng, 60, 160);
 
-	if (c->hops_left == 0 || v - slice < c->consolidated / 10 * 3 ||
+	/* The last hops leave the exchanges time to sweep the deposits. */
+	if (c->hops_left == 0 || progress >= 880 || v - slice < c->consolidated / 10 * 3 ||
 	    slice < econ_need(e, 0, 2, 1) + 10 * SIM_DUST) {
 		c->phase = C_DONE;
 		return true;
@@ -250,7 +254,35 @@ static bool peel(struct econ *e, struct sim_crime *c, unsigned progress)
 		return false;
 	}
 	record_hop(e, c, "peel", inputs, &paid, &d);
+	/* The deposit is the exchange's newest waiting coin. */
+	const struct sim_entity *x = &e->ent[d.owner];
+	if (c->n_waiting < MAX_HOPS) {
+		c->waiting[c->n_waiting].pool = x->pending.v[x->pending.n - 1];
+		c->waiting[c->n_waiting++].cashout =
+			json_array_get(c->cashouts, json_array_size(c->cashouts) - 1);
+	}
 	return true;
+}
+
+void crime_note_sweep(struct econ *e, const uint32_t *in, uint32_t n,
+		      const struct hash256 *txid)
+{
+	struct sim_crime *c = e->crime;
+	char hex[65];
+	if (!c || c->n_waiting == 0)
+		return;
+	hash256_to_hex(hex, txid);
+	for (uint32_t k = 0; k < n; k++) {
+		for (uint32_t w = 0; w < c->n_waiting; w++) {
+			if (c->waiting[w].pool != in[k])
+				continue;
+			json_object_set_new(c->waiting[w].cashout, "swept_in", json_string(hex));
+			json_object_set_new(c->waiting[w].cashout, "swept_height",
+					    json_integer(e->chain.height));
+			c->waiting[w] = c->waiting[--c->n_waiting];
+			break;
+		}
+	}
 }
 
 bool crime_step(struct econ *e, unsigned progress)

@@ -1,5 +1,6 @@
 /* The honest economy's actors (simworld.h). */
 #include "proceeds/simworld.h"
+#include "proceeds/simcrime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,34 +224,39 @@ bool world_buy(struct econ *e, uint32_t user, uint32_t xi, uint64_t sats)
 
 /* Spends coins in[0..n) of payer entirely into one output to d, the fee
  * taken from it. Skips (true) when the coins cannot pay the fee. */
-static bool spend_all(struct econ *e, struct sim_entity *payer, const uint32_t *in,
-		      uint32_t n, struct sim_dest *d, uint32_t deposit_to)
+static int spend_all(struct econ *e, struct econ_paid *paid,
+		     struct sim_entity *payer, const uint32_t *in, uint32_t n,
+		     struct sim_dest *d, uint32_t deposit_to)
 {
-	struct econ_paid paid;
 	uint64_t total = 0;
 	for (uint32_t k = 0; k < n; k++)
 		total += e->pool[in[k]].value;
 	if (total < econ_need(e, 0, 1, n) + 2 * SIM_DUST)
-		return true;
+		return 0;
 	if (deposit_to != UINT32_MAX && !world_deposit_key(e, d, deposit_to, payer))
-		return false;
+		return -1;
 	d->value = total;
 	struct econ_payment p = { .payer = payer, .dests = d, .n_dests = 1,
 				  .in = in, .n_in = n, .fee_from_dest = 0,
 				  .no_change = true };
-	return pay(e, &paid, &p);
+	return pay(e, paid, &p) ? 1 : -1;
 }
 
 static bool sweep(struct econ *e, struct sim_entity *x)
 {
 	uint32_t n = x->pending.n > 200 ? 200 : x->pending.n;
 	struct sim_dest d = { x->id, x->hot, 0, false };
+	struct econ_paid paid;
 	if (n == 0 || (n < 25 && e->chain.height - x->last_sweep < 3))
 		return true;
 	memcpy(e->world->scratch, x->pending.v, n * sizeof(uint32_t));
 	x->last_sweep = e->chain.height;
-	e->sweeps++;
-	return spend_all(e, x, e->world->scratch, n, &d, UINT32_MAX);
+	int r = spend_all(e, &paid, x, e->world->scratch, n, &d, UINT32_MAX);
+	if (r == 1) {
+		e->sweeps++;
+		crime_note_sweep(e, e->world->scratch, n, &paid.txid);
+	}
+	return r >= 0;
 }
 
 /* A miner sells each coinbase as it matures. */
@@ -262,8 +268,9 @@ static bool miner_sell(struct econ *e, struct sim_entity *m)
 		if (u->height + 100 > e->chain.height)
 			continue;
 		struct sim_dest d;
+		struct econ_paid paid;
 		uint32_t xi = (uint32_t)simrng_below(&e->rng, e->n_exchanges);
-		return spend_all(e, m, &i, 1, &d, xi);
+		return spend_all(e, &paid, m, &i, 1, &d, xi) >= 0;
 	}
 	return true;
 }
@@ -354,11 +361,12 @@ static bool merchant_cashes_out(struct econ *e, struct sim_entity *m)
 {
 	uint32_t n = m->coins.n > 100 ? 100 : m->coins.n;
 	struct sim_dest d;
+	struct econ_paid paid;
 	if (n < 3)
 		return true;
 	memcpy(e->world->scratch, m->coins.v, n * sizeof(uint32_t));
-	return spend_all(e, m, e->world->scratch, n, &d,
-			 (uint32_t)simrng_below(&e->rng, e->n_exchanges));
+	return spend_all(e, &paid, m, e->world->scratch, n, &d,
+			 (uint32_t)simrng_below(&e->rng, e->n_exchanges)) >= 0;
 }
 
 bool world_step(struct econ *e)

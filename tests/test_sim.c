@@ -27,6 +27,7 @@ struct coin {
 	uint32_t vout;
 	bool used, dead;
 	bool coinbase;
+	struct hash256 spent_by;
 	uint32_t height;
 	uint64_t value;
 	char addr[ADDRESS_MAX];
@@ -165,6 +166,7 @@ static uint64_t spend(struct walk *w, const struct tx *tx, uint32_t height)
 		if (hop)
 			check_hop_input(hop, k, &tx->in[k], c);
 		c->dead = true;
+		c->spent_by = tx->txid;
 		in += c->value;
 	}
 	for (uint32_t o = 0; o < tx->n_out; o++)
@@ -363,6 +365,31 @@ static bool file_has_line_prefix(const char *path, const char *prefix)
 	return found;
 }
 
+/* A cash-out marked swept was spent by that sweep; returns how many. */
+static unsigned check_sweeps(struct walk *w, json_t *crime)
+{
+	size_t i;
+	json_t *o;
+	unsigned n = 0;
+	char hex[65];
+	json_array_foreach(json_object_get(crime, "cashouts"), i, o) {
+		const char *sweep = json_string_value(json_object_get(o, "swept_in"));
+		struct hash256 txid;
+		const char *why = NULL;
+		if (!sweep)
+			continue;
+		assert_true(hash256_from_hex(&txid, json_string_value(json_object_get(o, "txid")), &why));
+		struct coin *c = coin_get(&w->coins, &txid,
+					  (uint32_t)json_integer_value(json_object_get(o, "vout")));
+		assert_non_null(c);
+		assert_true(c->dead);
+		hash256_to_hex(hex, &c->spent_by);
+		assert_string_equal(hex, sweep);
+		n++;
+	}
+	return n;
+}
+
 static void check_cashouts(const char *dir, json_t *truth, json_t *crime)
 {
 	size_t i;
@@ -442,6 +469,7 @@ static void test_chain_and_truth(void **state)
 	check_crime_totals(crime);
 	check_addresses(&w, truth, &named);
 	check_cashouts(dir, truth, crime);
+	assert_true(check_sweeps(&w, crime) >= 1);
 	check_case(dir, crime);
 
 	json_decref(w.hops_by_txid);

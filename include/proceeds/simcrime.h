@@ -22,6 +22,11 @@ bool crime_init(struct econ *e) __attribute__((warn_unused_result));
  * its target size. Called between economic actions. */
 bool crime_step(struct econ *e, unsigned progress) __attribute__((warn_unused_result));
 
+/* An exchange swept coins in[0..n) (pool indices, just spent) in txid:
+ * cash-outs among them get "swept_in" and "swept_height" in the truth. */
+void crime_note_sweep(struct econ *e, const uint32_t *in, uint32_t n,
+		      const struct hash256 *txid);
+
 /* Finishes the crime's bookkeeping (the unspent remainder). */
 void crime_finish(struct econ *e);
 
