@@ -57,5 +57,13 @@ txs=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/scan.json")
 want=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/multi/truth.json")
 [ "$txs" = "$want" ] || fail "scan multi: $txs transactions, truth $want"
 
+# Every network: its real genesis block, then blocks the scanner accepts.
+for n in main testnet testnet4 signet regtest; do
+	"$P" simulate --network "$n" --out "$T/net-$n" --blocks 3 --scenario none -q || fail "network $n"
+	"$P" scan --blocks "$T/net-$n/blocks" --json -q >"$T/scan.json" || fail "scan $n"
+	grep -q "\"network\": \"$n\"" "$T/scan.json" || fail "scan $n: wrong network"
+	grep -q '"blocks": 4' "$T/scan.json" || fail "scan $n: not 4 blocks"
+done
+
 "$P" help simulate | grep -q -- "--known" || fail "help lists options"
 echo "e2e_simulate: ok"
