@@ -1,6 +1,7 @@
 /* report.json from a checked trace, its canonical form, shared helpers. */
 #include "proceeds/report.h"
 #include "proceeds/hex.h"
+#include "proceeds/jcs.h"
 #include "proceeds/version.h"
 
 #include <stdio.h>
@@ -122,44 +123,10 @@ const char *report_explorer_block(const char *network)
 	return NULL;
 }
 
-/* Reals cannot be canonicalised identically by every implementation, and
- * money is never a float here: refuse them anywhere in the tree. */
-static bool has_real(const json_t *j, int depth)
-{
-	const json_t *v;
-	const char *k;
-	size_t i;
-	if (depth > 1000 || json_is_real(j))
-		return true;
-	if (json_is_array(j))
-		json_array_foreach(j, i, v)
-			if (has_real(v, depth + 1))
-				return true;
-	if (json_is_object(j))
-		json_object_foreach((json_t *)j, k, v)
-			if (has_real(v, depth + 1))
-				return true;
-	return false;
-}
-
 bool report_canonical(char **out, size_t *len, const json_t *j, const char **why)
 {
-	/* Until tracer/jcs.c lands: jansson with sorted keys and compact
-	 * separators gives the RFC 8785 form for our content (integers, ASCII
-	 * keys); the switch to jcs_serialize happens here only. */
-	*out = NULL;
-	*len = 0;
-	if (has_real(j, 0)) {
-		*why = "real numbers are not allowed in a report";
-		return false;
-	}
-	*out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!*out) {
-		*why = "cannot serialize report";
-		return false;
-	}
-	*len = strlen(*out);
-	return true;
+	/* RFC 8785 (tracer/jcs.c): the one place the serializer is chosen. */
+	return jcs_serialize(out, len, j, why);
 }
 
 /* The figures the summary states, from the trace. */
@@ -271,10 +238,13 @@ static void text_write(FILE *f, const struct summary *s, const json_t *t)
 			report_btc_range(r, s->unspent_min, s->unspent_max),
 			s->n_unspent, s->n_unspent == 1 ? "" : "s");
 	fprintf(f, "How sure: every transfer is an on-chain fact that the merkle "
-		"proofs in this package let anyone check, except %zu that crossed "
-		"a detected mix; %zu of the %zu deposit addresses are tagged by a named "
-		"source and %zu are inferred because the service later swept them.",
-		s->coinjoin, s->tagged, s->n_exits, s->inferred);
+		"proofs in this package let anyone check");
+	if (s->coinjoin)
+		fprintf(f, ", except %zu that crossed a detected mix", s->coinjoin);
+	fprintf(f, "; %zu of the %zu deposit addresses %s tagged by a named source "
+		"and %zu %s inferred because the service later swept %s.", s->tagged,
+		s->n_exits, s->tagged == 1 ? "is" : "are", s->inferred,
+		s->inferred == 1 ? "is" : "are", s->inferred == 1 ? "it" : "them");
 }
 
 static json_t *summary_json(const json_t *t, const char *primary)

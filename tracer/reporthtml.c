@@ -196,8 +196,7 @@ static void exits_table(FILE *f, const json_t *t, const json_t *models)
 		time_cell(f, e, "time");
 		range_cell(f, e);
 		model_cells(f, json_object_get(e, "traced"), models);
-		fprintf(f, "<td><span class=\"%s\">%s</span>: ", tagged ? "fact" : "inf",
-			tagged ? "tag" : "inference");
+		fprintf(f, "<td class=\"%s\">", tagged ? "fact" : "inf");
 		esc_field(f, e, "evidence");
 		fputs("</td></tr>\n", f);
 	}
