@@ -53,7 +53,8 @@ static const char css[] =
 	"text-align:left;vertical-align:top}th{background:#e8edf3}td.n{text-align:right;"
 	"white-space:nowrap;font-variant-numeric:tabular-nums}.mono{font-family:"
 	"ui-monospace,Menlo,Consolas,monospace;font-size:.92em;word-break:break-all}"
-	".inf{color:#8a4b00;font-weight:600}.fact{color:#1f6b2e;font-weight:600}"
+	".addr{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}"
+	".small{font-size:.8em;color:#444}.inf{color:#8a4b00;font-weight:600}.fact{color:#1f6b2e;font-weight:600}"
 	"svg.flow{width:100%;height:auto;border:1px solid #c8ced6;background:#fff}"
 	"svg .e{fill:none;stroke:#c0392b;stroke-opacity:.45}svg .e.x{stroke:#1f6b2e}"
 	"svg rect{stroke:#333;stroke-width:1}svg .seed rect{fill:#f6d5d1}"
@@ -174,28 +175,30 @@ static void entities_table(FILE *f, const json_t *t, const json_t *models)
 	fputs("</table>\n", f);
 }
 
-static void exits_table(FILE *f, const json_t *t, const json_t *models)
+static void exits_table(FILE *f, const json_t *report, const json_t *t)
 {
+	const char *primary = report_primary_model(report);
 	const json_t *e;
 	size_t i;
-	fputs("<h3>Per deposit address</h3>\n<table><tr><th>Service</th>"
-	      "<th>Deposit address</th><th>Transaction output</th><th>Block</th>"
-	      "<th>Time (UTC)</th><th>Amount, BTC (min&ndash;max)</th>", f);
-	model_heads(f, models);
-	fputs("<th>Why this is the service</th></tr>\n", f);
+	fprintf(f, "<h3>Per deposit address</h3>\n<p>Every model's figure for each "
+		"deposit is in exits.csv.</p>\n<table><tr><th>Service</th><th>Deposit "
+		"address, and the transaction output that paid it (block)</th><th>Time "
+		"(UTC)</th><th>Amount, BTC (min&ndash;max)</th><th>%s</th><th>Why this "
+		"is the service</th></tr>\n", primary);
 	json_array_foreach(json_object_get(t, "exits"), i, e) {
 		bool tagged = strcmp(json_string_value(json_object_get(e, "basis")), "tagged") == 0;
 		fputs("<tr><td>", f);
 		esc_field(f, e, "entity");
-		fputs("</td>", f);
-		mono_cell(f, e, "address");
-		mono_cell(f, e, "outpoint");
-		fputs("<td class=\"n\">", f);
+		fputs("</td><td><span class=\"addr\">", f);
+		esc_field(f, e, "address");
+		fputs("</span><br><span class=\"mono small\">", f);
+		esc_field(f, e, "outpoint");
+		fputs(" (", f);
 		esc_field(f, e, "height");
-		fputs("</td>", f);
+		fputs(")</span></td>", f);
 		time_cell(f, e, "time");
 		range_cell(f, e);
-		model_cells(f, json_object_get(e, "traced"), models);
+		btc_cell(f, report_traced(json_object_get(e, "traced"), primary));
 		fprintf(f, "<td class=\"%s\">", tagged ? "fact" : "inf");
 		esc_field(f, e, "evidence");
 		fputs("</td></tr>\n", f);
@@ -485,7 +488,7 @@ void reporthtml_write(FILE *f, const json_t *report)
 	head(f, report);
 	summary(f, report);
 	entities_table(f, t, models);
-	exits_table(f, t, models);
+	exits_table(f, report, t);
 	unspent_table(f, t, models);
 	seeds_table(f, t);
 	hops_table(f, t, models);

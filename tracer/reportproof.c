@@ -194,6 +194,21 @@ struct fetched {
 	size_t n;
 };
 
+/* The source's txids hash to the header's merkle root (a proof of index
+ * 0 carries the whole tree's root). */
+static bool txids_match(const struct fetched *f)
+{
+	struct merkle_proof p;
+	struct hash256 root;
+	struct block_header h;
+	const char *w;
+	if (f->n == 0 || !merkle_proof_build(&p, f->txids, f->n, 0, &w))
+		return false;
+	merkle_proof_root(&root, &p);
+	block_header_decode(&h, f->header);
+	return hash256_eq(&root, &h.merkle);
+}
+
 static bool fetch(struct fetched *f, const struct cited *c,
 		  const struct proof_source *src, const char **why)
 {
@@ -220,6 +235,12 @@ static bool fetch(struct fetched *f, const struct cited *c,
 	if (!hash256_eq(&got, &want)) {
 		snprintf(why_buf, sizeof(why_buf), "the block source's header for %s "
 			 "hashes to another block", c->block);
+		*why = why_buf;
+		return false;
+	}
+	if (!txids_match(f)) {
+		snprintf(why_buf, sizeof(why_buf), "the block source's transactions "
+			 "do not hash to the merkle root of block %s", c->block);
 		*why = why_buf;
 		return false;
 	}

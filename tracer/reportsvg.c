@@ -244,7 +244,7 @@ static void draw(FILE *f, const struct flow *fl, const json_t *t, size_t first_e
 	for (unsigned c = 0; c < fl->cols; c++)
 		if (fl->rows[c] > rows)
 			rows = fl->rows[c];
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"flow\" "
+	fprintf(f, "<svg class=\"flow\" "
 		"viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"flow of the traced "
 		"funds\">\n<text class=\"hdr\" x=\"10\" y=\"20\">Victim outputs</text>"
 		"<text class=\"hdr\" x=\"%u\" y=\"20\">Services reached</text>\n",
