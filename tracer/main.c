@@ -14,6 +14,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_key,
 	&cmd_verify,
 	&cmd_verify_message,
+	&cmd_share,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
