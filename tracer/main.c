@@ -15,6 +15,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_verify,
 	&cmd_verify_message,
 	&cmd_share,
+	&cmd_watchlist,
+	&cmd_check,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
