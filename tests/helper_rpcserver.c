@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -377,7 +378,10 @@ static void *conn_main(void *arg)
 	struct conn *c = arg;
 	struct http_req r;
 	struct timeval tv = { 10, 0 };
+	int one = 1;
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* Headers and body go in two writes: no Nagle delay between them. */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	while (read_request(c, &r)) {
 		bool more = serve(c, &r);
 		if (!more)
