@@ -12,12 +12,12 @@ DESTDIR  ?=
 BUILD    ?= build
 SANITIZE ?=
 
-PKGS     := libsecp256k1 jansson libcurl openssl
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP
+PKGS     := libsecp256k1 jansson libcurl openssl yaml-0.1 libxml-2.0
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -fno-strict-aliasing
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsecp256k1 -ljansson -lcurl -lcrypto) -lleveldb -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsecp256k1 -ljansson -lcurl -lcrypto -lyaml -lxml2) -lleveldb -lm -lpthread
 ifneq ($(SANITIZE),)
 BUILD    := $(BUILD)-san
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -38,10 +38,14 @@ LIB      := $(BUILD)/libproceeds.a
 BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
-            libcmocka-dev libssl-dev pkg-config bzip2
+            libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
-all: $(BIN) proceeds
+all: $(BIN) proceeds $(BUILD)/proceeds.1
+
+# The man page is generated from the same usage strings as `proceeds help`.
+$(BUILD)/proceeds.1: $(BIN)
+	$(BIN) help --man > $@
 
 # A convenience link so `./proceeds` works from the checkout.
 proceeds: $(BIN)
@@ -102,7 +106,7 @@ bench: all $(BENCH_BIN)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/proceeds
-	install -m 644 proceeds.1 $(DESTDIR)$(PREFIX)/share/man/man1/proceeds.1
+	install -m 644 $(BUILD)/proceeds.1 $(DESTDIR)$(PREFIX)/share/man/man1/proceeds.1
 
 clean:
 	rm -rf build build-san proceeds

@@ -131,16 +131,40 @@ static bool looks_bech32(const char *addr)
 	return false;
 }
 
+/* A string that is valid bech32 under a prefix no network uses is not a
+ * Base58 typo: name the prefix instead of "invalid base58 character". */
+static void unknown_hrp(const char *addr, const char **why)
+{
+	static _Thread_local char msg[BECH32_MAX_LEN + 32];
+	char hrp[BECH32_MAX_LEN + 1];
+	uint8_t data[BECH32_MAX_LEN];
+	size_t n;
+	enum bech32_variant v;
+	const char *ignored;
+	if (bech32_decode(hrp, data, &n, &v, addr, &ignored)) {
+		snprintf(msg, sizeof(msg), "unknown network prefix '%s'", hrp);
+		*why = msg;
+	}
+}
+
 bool address_decode(struct address *out, enum network net, const char *addr,
 		    const char **why)
 {
 	memset(out, 0, sizeof(*out));
+	if (!*addr) {
+		*why = "empty address";
+		return false;
+	}
 	if (strlen(addr) > 100) {
 		*why = "too long";
 		return false;
 	}
-	if (!looks_bech32(addr))
-		return decode_base58_addr(out, net, addr, why);
+	if (!looks_bech32(addr)) {
+		if (decode_base58_addr(out, net, addr, why))
+			return true;
+		unknown_hrp(addr, why);
+		return false;
+	}
 	if (decode_segwit_addr(out, net, addr, why))
 		return true;
 	if (strcmp(*why, "wrong network prefix") == 0) {
@@ -170,6 +194,18 @@ unsigned address_networks(const char *addr)
 	return set;
 }
 
+/* 0 < key < n, the order of secp256k1, as Core's CKey::Set requires. */
+static bool seckey_in_range(const uint8_t key[32])
+{
+	static const uint8_t order[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+		0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+	};
+	static const uint8_t zero[32];
+	return memcmp(key, zero, 32) != 0 && memcmp(key, order, 32) < 0;
+}
+
 bool wif_decode(uint8_t key[32], bool *compressed, enum network net,
 		const char *wif, const char **why)
 {
@@ -185,6 +221,10 @@ bool wif_decode(uint8_t key[32], bool *compressed, enum network net,
 	}
 	if (buf[0] != network_params(net)->wif_version) {
 		*why = "private key of another network";
+		return false;
+	}
+	if (!seckey_in_range(buf + 1)) {
+		*why = "private key out of range";
 		return false;
 	}
 	memcpy(key, buf + 1, 32);

@@ -167,6 +167,16 @@ bool segwit_addr_encode(char out[BECH32_MAX_LEN + 1], const char *hrp,
 			     version == 0 ? BECH32_PLAIN : BECH32_M);
 }
 
+/* "bech32m required for witness vN" for N = 1..16, as static strings. */
+#define V1PLUS(n) "bech32m required for witness v" #n
+static const char *const need_bech32m[17] = {
+	NULL,	     V1PLUS(1),	 V1PLUS(2),  V1PLUS(3),	 V1PLUS(4),  V1PLUS(5),
+	V1PLUS(6),   V1PLUS(7),	 V1PLUS(8),  V1PLUS(9),	 V1PLUS(10), V1PLUS(11),
+	V1PLUS(12),  V1PLUS(13), V1PLUS(14), V1PLUS(15), V1PLUS(16),
+};
+
+/* Checks in Core's order (key_io.cpp DecodeDestination): network, empty
+ * data, checksum variant against the version, padding, program length. */
 bool segwit_addr_decode(unsigned *version, uint8_t prog[40], size_t *prog_len,
 			const char *hrp, const char *addr, const char **why)
 {
@@ -180,22 +190,23 @@ bool segwit_addr_decode(unsigned *version, uint8_t prog[40], size_t *prog_len,
 		return false;
 	if (strcmp(hrp_got, hrp) != 0)
 		return (*why = "wrong network prefix"), false;
-	if (len < 1 || data[0] > 16)
+	if (len < 1)
+		return (*why = "empty data section"), false;
+	if (data[0] > 16)
 		return (*why = "invalid witness version"), false;
-	if ((len - 1) * 5 / 8 > 40)
-		return (*why = "invalid program length"), false;
-	if (!convert_bits(prog, prog_len, 8, data + 1, len - 1, 5, false))
-		return (*why = "invalid padding"), false;
-	if (*prog_len < 2 || *prog_len > 40)
-		return (*why = "invalid program length"), false;
-	if (data[0] == 0 && *prog_len != 20 && *prog_len != 32)
-		return (*why = "invalid program length for witness v0"), false;
 	if (data[0] == 0 && v != BECH32_PLAIN)
 		return (*why = "bech32 required for witness v0"), false;
 	if (data[0] != 0 && v != BECH32_M)
-		return *why = data[0] == 1 ? "bech32m required for witness v1"
-					   : "bech32m required for witness v1+",
-		       false;
+		return (*why = need_bech32m[data[0]]), false;
+	if ((len - 1) * 5 / 8 > 40)
+		return (*why = "invalid program length"), false;
+	if (!convert_bits(prog, prog_len, 8, data + 1, len - 1, 5, false))
+		return (*prog_len = 0), (*why = "invalid padding"), false;
+	if (data[0] == 0 && *prog_len != 20 && *prog_len != 32)
+		return (*prog_len = 0),
+		       (*why = "invalid program length for witness v0"), false;
+	if (*prog_len < 2 || *prog_len > 40)
+		return (*prog_len = 0), (*why = "invalid program length"), false;
 	*version = data[0];
 	return true;
 }

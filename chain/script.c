@@ -7,6 +7,8 @@
 enum {
 	OP_0 = 0x00,
 	OP_PUSHDATA1 = 0x4c,
+	OP_PUSHDATA2 = 0x4d,
+	OP_PUSHDATA4 = 0x4e,
 	OP_1 = 0x51,
 	OP_16 = 0x60,
 	OP_RETURN = 0x6a,
@@ -85,22 +87,63 @@ static bool witness_program(struct script_info *out, const uint8_t *s, size_t le
 	return true;
 }
 
-/* Bare multisig: OP_m <keys> OP_n OP_CHECKMULTISIG with 1 <= m <= n <= 16. */
+/* Core's CScript::GetOp: the opcode at *pos and, for a push, its data.
+ * False when a push runs past the end. */
+static bool get_op(const uint8_t *s, size_t len, size_t *pos, uint8_t *op,
+		   const uint8_t **data, size_t *data_len)
+{
+	size_t i = *pos, n = 0, w = 0;
+	if (i >= len)
+		return false;
+	*op = s[i++];
+	if (*op < OP_PUSHDATA1)
+		n = *op;
+	else if (*op <= OP_PUSHDATA4)
+		w = *op == OP_PUSHDATA1 ? 1 : *op == OP_PUSHDATA2 ? 2 : 4;
+	if (w > len - i)
+		return false;
+	for (size_t k = 0; k < w; k++)
+		n |= (size_t)s[i + k] << (8 * k);
+	i += w;
+	if (n > len - i)
+		return false;
+	*data = s + i;
+	*data_len = n;
+	*pos = i + n;
+	return true;
+}
+
+/* OP_RETURN followed by pushes only (Core's NULL_DATA). */
+static bool null_data(const uint8_t *s, size_t len)
+{
+	size_t pos = 1, dl;
+	const uint8_t *d;
+	uint8_t op;
+	if (len < 1 || s[0] != OP_RETURN)
+		return false;
+	while (pos < len)
+		if (!get_op(s, len, &pos, &op, &d, &dl) || op > OP_16)
+			return false;
+	return true;
+}
+
+/* Bare multisig as Core's MatchMultisig: OP_m, pushes of valid-size keys
+ * (any push opcode), OP_n, OP_CHECKMULTISIG, with 1 <= m <= n <= 16.
+ * Reports where the keys start. */
 static bool multisig(struct script_info *out, const uint8_t *s, size_t len)
 {
-	if (len < 37 || s[len - 1] != OP_CHECKMULTISIG)
+	size_t pos = 1, dl, keys = 0;
+	const uint8_t *d;
+	uint8_t op = 0;
+	if (len < 3 || s[len - 1] != OP_CHECKMULTISIG || s[0] < OP_1 ||
+	    s[0] > OP_16)
 		return false;
-	if (s[0] < OP_1 || s[0] > OP_16 || s[len - 2] < OP_1 || s[len - 2] > OP_16)
-		return false;
-	unsigned m = s[0] - OP_1 + 1u, n = s[len - 2] - OP_1 + 1u, keys = 0;
-	size_t i = 1;
-	while (i < len - 2) {
-		size_t kl = s[i];
-		if (i + 1 + kl > len - 2 || !pubkey_shape(s + i + 1, kl))
-			return false;
-		i += 1 + kl;
+	while (get_op(s, len, &pos, &op, &d, &dl) && op <= OP_PUSHDATA4 &&
+	       pubkey_shape(d, dl))
 		keys++;
-	}
+	if (op < OP_1 || op > OP_16 || pos != len - 1)
+		return false;
+	unsigned m = s[0] - OP_1 + 1u, n = op - OP_1 + 1u;
 	if (keys != n || m > n)
 		return false;
 	out->type = SCRIPT_MULTISIG;
@@ -130,7 +173,7 @@ void script_classify(struct script_info *out, const uint8_t *s, size_t len)
 		out->type = SCRIPT_P2PK;
 		out->data = s + 1;
 		out->data_len = (uint8_t)(len - 2);
-	} else if (len >= 1 && s[0] == OP_RETURN) {
+	} else if (null_data(s, len)) {
 		out->type = SCRIPT_OP_RETURN;
 	} else if (!multisig(out, s, len)) {
 		memset(out, 0, sizeof(*out));
@@ -142,14 +185,14 @@ bool script_multisig_key(const uint8_t **key, size_t *key_len,
 			 const uint8_t *s, size_t len, unsigned idx)
 {
 	struct script_info si;
+	size_t pos = 1;
+	uint8_t op;
 	script_classify(&si, s, len);
 	if (si.type != SCRIPT_MULTISIG || idx >= si.n)
 		return false;
-	size_t i = 1;
-	for (unsigned k = 0; k < idx; k++)
-		i += 1 + s[i];
-	*key = s + i + 1;
-	*key_len = s[i];
+	for (unsigned k = 0; k <= idx; k++)
+		if (!get_op(s, len, &pos, &op, key, key_len))
+			return false;
 	return true;
 }
 

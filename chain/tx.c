@@ -58,11 +58,11 @@ static bool parse_inputs(struct tx_arena *a, size_t *n_ins, struct cursor *c,
 		memset(in, 0, sizeof(*in));
 		cursor_bytes(c, in->prev_txid.b, 32);
 		cursor_u32(c, &in->prev_vout);
-		cursor_compact(c, &sl, cursor_left(c));
-		cursor_span(c, &in->script, c->why ? 0 : sl);
-		in->script_len = (uint32_t)sl;
-		if (!cursor_u32(c, &in->sequence))
+		if (!cursor_compact(c, &sl, cursor_left(c)) ||
+		    !cursor_span(c, &in->script, sl) ||
+		    !cursor_u32(c, &in->sequence))
 			return false;
+		in->script_len = (uint32_t)sl;
 	}
 	return true;
 }
@@ -77,8 +77,8 @@ static bool parse_outputs(struct tx_arena *a, size_t *n_outs, struct cursor *c,
 		struct tx_out *out = &a->outs[(*n_outs)++];
 		uint64_t sl;
 		cursor_u64(c, &out->value);
-		cursor_compact(c, &sl, cursor_left(c));
-		if (!cursor_span(c, &out->script, c->why ? 0 : sl))
+		if (!cursor_compact(c, &sl, cursor_left(c)) ||
+		    !cursor_span(c, &out->script, sl))
 			return false;
 		out->script_len = (uint32_t)sl;
 	}
@@ -407,9 +407,13 @@ enum witness_commitment block_check_witness_commitment(const struct block *b)
 			commit = &cb->out[i];
 	for (uint32_t i = 0; i < b->n_tx && !any_witness; i++)
 		any_witness = b->txs[i].segwit;
+	/* Without any witness data there is nothing to commit to: miners
+	 * signalling segwit before its activation added the output with no
+	 * reserved value, and Core checks commitments only once active. */
+	if (!any_witness)
+		return WITNESS_COMMITMENT_NONE;
 	if (!commit)
-		return any_witness ? WITNESS_COMMITMENT_MISSING
-				   : WITNESS_COMMITMENT_NONE;
+		return WITNESS_COMMITMENT_MISSING;
 
 	const uint8_t *reserved;
 	if (cb->n_in != 1 || !reserved_value(&cb->in[0], &reserved))
@@ -434,7 +438,9 @@ enum witness_commitment block_check_witness_commitment(const struct block *b)
 bool block_bip34_height(const struct block *b, uint32_t *height)
 {
 	const struct tx *cb;
-	if (b->n_tx == 0)
+	/* Version 1 coinbases hold arbitrary data (the genesis block's starts
+	 * with its bits), which must not be read as a height. */
+	if (b->n_tx == 0 || b->hdr.version < 2)
 		return false;
 	cb = &b->txs[0];
 	if (cb->n_in < 1 || cb->in[0].script_len < 1)

@@ -68,17 +68,31 @@ static json_t *input_json(const struct tx_in *in, bool coinbase)
 	return j;
 }
 
+/* Core reads an output value as a signed CAmount: a serialized value above
+ * INT64_MAX shows as negative there, and "value" (a JSON integer) is signed
+ * too, so value_btc follows the same reading to agree with it. */
+static json_t *value_btc_json(uint64_t sat)
+{
+	char btc[AMOUNT_STRLEN + 1];
+	if (sat <= INT64_MAX)
+		return json_string(amount_to_btc(btc, amount_sat(sat)));
+	btc[0] = '-';
+	amount_to_btc(btc + 1, amount_sat(0 - sat));
+	return json_string(btc);
+}
+
 json_t *txjson_output(const struct tx_out *o, uint32_t n, enum network net)
 {
 	json_t *j = json_object();
 	struct script_info si;
-	char addr[ADDRESS_MAX], btc[AMOUNT_STRLEN];
+	char addr[ADDRESS_MAX];
 
 	script_classify(&si, o->script, o->script_len);
 	json_object_set_new(j, "n", json_integer(n));
 	json_object_set_new(j, "value", json_integer((json_int_t)o->value));
-	json_object_set_new(j, "value_btc",
-			    json_string(amount_to_btc(btc, amount_sat(o->value))));
+	json_object_set_new(j, "value_btc", value_btc_json(o->value));
+	if (!amount_in_range(amount_sat(o->value)))
+		json_object_set_new(j, "value_out_of_range", json_true());
 	json_object_set_new(j, "script_hex", hex_json(o->script, o->script_len));
 	json_object_set_new(j, "type", json_string(script_type_name(si.type)));
 	if (address_from_script(addr, net, o->script, o->script_len))

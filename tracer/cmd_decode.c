@@ -27,6 +27,20 @@ static bool all_hex(const char *s, size_t n)
 	return digits > 0;
 }
 
+/* Decodes hex text with any whitespace in it (pasted hex is often wrapped);
+ * text is consumed (freed). */
+static bool decode_hex_text(uint8_t **out, size_t *len, char *text, size_t tl,
+			    const char **why)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tl; i++)
+		if (!isspace((unsigned char)text[i]))
+			text[k++] = text[i];
+	bool ok = hex_decode_alloc(out, len, text, k, why);
+	free(text);
+	return ok;
+}
+
 /* Loads the operand: a file, "-" for stdin, or a hex string. Hex text in a
  * file is decoded too, since explorers hand out raw txs as hex. */
 static bool load_input(uint8_t **out, size_t *len, const char *arg,
@@ -41,39 +55,49 @@ static bool load_input(uint8_t **out, size_t *len, const char *arg,
 			*why = "no such file, and not hex";
 			return false;
 		}
-		return hex_decode_alloc(out, len, arg, strlen(arg), why);
+		if (!(text = strdup(arg))) {
+			*why = "out of memory";
+			return false;
+		}
+		return decode_hex_text(out, len, text, strlen(text), why);
 	}
 	if (!cli_read_file(&text, &tl, arg, DECODE_MAX, why))
 		return false;
-	if (all_hex(text, tl)) {
-		size_t k = 0;
-		for (size_t i = 0; i < tl; i++)
-			if (!isspace((unsigned char)text[i]))
-				text[k++] = text[i];
-		bool ok = hex_decode_alloc(out, len, text, k, why);
-		free(text);
-		return ok;
-	}
+	if (all_hex(text, tl))
+		return decode_hex_text(out, len, text, tl, why);
 	*out = (uint8_t *)text;
 	*len = tl;
 	return true;
 }
 
 /* A blk-framed record (magic, size, block) is unwrapped; the magic also
- * tells the network when --network was not given. */
-static void unframe(uint8_t **p, size_t *len, struct cli_common *c)
+ * tells the network when --network was not given. A size field that
+ * claims more than was read is damage, reported rather than guessed at;
+ * bytes after the record (further records) are left with a warning. */
+static bool unframe(uint8_t **p, size_t *len, struct cli_common *c,
+		    const char **why)
 {
+	static char msg[96];
 	enum network net;
 	if (*len < 8 || !network_from_magic(&net, *p))
-		return;
+		return true;
 	uint32_t sz = (uint32_t)(*p)[4] | (uint32_t)(*p)[5] << 8 |
 		      (uint32_t)(*p)[6] << 16 | (uint32_t)(*p)[7] << 24;
-	if (sz > *len - 8)
-		return;
+	if (sz > *len - 8) {
+		snprintf(msg, sizeof(msg),
+			 "blk record size %u beyond the %zu bytes that follow",
+			 sz, *len - 8);
+		*why = msg;
+		return false;
+	}
+	if (sz < *len - 8)
+		cli_warn(c, "decoding the first blk record only (%zu bytes follow it)",
+			 *len - 8 - sz);
 	memmove(*p, *p + 8, sz);
 	*len = sz;
 	if (!c->net_given)
 		c->net = net;
+	return true;
 }
 
 static void print_tx(const struct tx *tx, enum network net)
@@ -170,7 +194,10 @@ static int run(struct cli_common *c, int argc, char **argv)
 	}
 	if (!load_input(&raw, &len, arg, &why))
 		return cli_error(arg, "%s", why);
-	unframe(&raw, &len, c);
+	if (!unframe(&raw, &len, c, &why)) {
+		free(raw);
+		return cli_error(arg, "%s", why);
+	}
 	block_init(&b);
 	bool is_block = !force_tx && block_parse(&b, raw, len, &why);
 	if (is_block || (!force_block && block_parse_tx(&b, raw, len, &why_tx))) {

@@ -9,6 +9,11 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_scan,
+	&cmd_tags,
+	&cmd_key,
+	&cmd_verify,
+	&cmd_verify_message,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -34,9 +34,11 @@ struct address {
 
 /* Validates addr as an address of net. Testnet3, testnet4 and signet share
  * their prefixes; regtest uses Base58 prefixes of testnet and hrp "bcrt".
- * False with a precise *why: "invalid base58 character", "checksum
- * mismatch", "unknown version byte 0x..", "address of another network
- * (main)", "bech32m required for witness v1", ... */
+ * False with a precise *why: "empty address", "invalid base58 character",
+ * "checksum mismatch", "unknown version byte 0x..", "address of another
+ * network (main)", "unknown network prefix 'tc'", "mixed case", "bech32m
+ * required for witness v1", ... (*why may point to a thread-local buffer
+ * valid until the next call). */
 bool address_decode(struct address *out, enum network net, const char *addr,
 		    const char **why) __attribute__((warn_unused_result));
 
@@ -45,7 +47,8 @@ bool address_decode(struct address *out, enum network net, const char *addr,
 unsigned address_networks(const char *addr);
 
 /* WIF private keys (Base58Check, version 0x80/0xef, optional 0x01 suffix for
- * compressed). For test vectors and the simulator's key export. */
+ * compressed). For test vectors and the simulator's key export. Decoding
+ * requires 0 < key < n (secp256k1's order), as Core does. */
 bool wif_decode(uint8_t key[32], bool *compressed, enum network net,
 		const char *wif, const char **why) __attribute__((warn_unused_result));
 bool wif_encode(char out[ADDRESS_MAX], enum network net, const uint8_t key[32],

@@ -20,7 +20,8 @@ bool bech32_encode(char out[BECH32_MAX_LEN + 1], const char *hrp,
 	__attribute__((warn_unused_result));
 
 /* Decodes a bech32/bech32m string: hrp (lowercased, hrp_out holds 84 bytes),
- * 5-bit data without the checksum, and which variant's checksum matched.
+ * 5-bit data without the checksum (data5 holds BECH32_MAX_LEN bytes), and
+ * which variant's checksum matched.
  * False with *why: "mixed case", "checksum mismatch", "invalid character",
  * "too long", "missing separator", ... */
 bool bech32_decode(char *hrp_out, uint8_t *data5, size_t *data5_len,
@@ -34,8 +35,9 @@ bool segwit_addr_encode(char out[BECH32_MAX_LEN + 1], const char *hrp,
 	__attribute__((warn_unused_result));
 
 /* Decodes a segwit address expecting hrp; precise errors such as
- * "bech32m required for witness v1", "bech32 required for witness v0",
- * "invalid program length", "wrong network prefix". */
+ * "bech32m required for witness v1" (v1..v16), "bech32 required for
+ * witness v0", "invalid program length", "invalid padding", "wrong network
+ * prefix", plus those of bech32_decode. */
 bool segwit_addr_decode(unsigned *version, uint8_t prog[40], size_t *prog_len,
 			const char *hrp, const char *addr, const char **why)
 	__attribute__((warn_unused_result));

@@ -7,5 +7,10 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_scan;
+extern const struct cli_command cmd_tags;
+extern const struct cli_command cmd_key;
+extern const struct cli_command cmd_verify;
+extern const struct cli_command cmd_verify_message;
 
 #endif

@@ -16,8 +16,11 @@ enum script_type {
 	SCRIPT_P2WSH,
 	SCRIPT_P2TR,
 	SCRIPT_WITNESS_UNKNOWN, /* witness v1 non-32-byte, v2..v16 */
-	SCRIPT_MULTISIG,        /* bare m-of-n CHECKMULTISIG */
-	SCRIPT_OP_RETURN,
+	SCRIPT_MULTISIG,        /* bare m-of-n CHECKMULTISIG (keys pushed
+	                         * with any push opcode, as Core matches) */
+	SCRIPT_OP_RETURN,       /* OP_RETURN then pushes only (Core's
+	                         * nulldata); other OP_RETURN scripts are
+	                         * non-standard */
 };
 #define SCRIPT_TYPE_COUNT 10
 

@@ -111,7 +111,9 @@ bool block_check_merkle(const struct block *b, const char **why)
 	__attribute__((warn_unused_result));
 
 enum witness_commitment {
-	WITNESS_COMMITMENT_NONE,     /* no segwit tx and no commitment: fine */
+	WITNESS_COMMITMENT_NONE,     /* no witness data in the block: nothing
+	                              * to check (a commitment output may be
+	                              * present, as before segwit activated) */
 	WITNESS_COMMITMENT_OK,
 	WITNESS_COMMITMENT_MISSING,  /* segwit txs but no commitment output */
 	WITNESS_COMMITMENT_MISMATCH,
@@ -119,8 +121,9 @@ enum witness_commitment {
 /* Checks BIP141's commitment in the coinbase. */
 enum witness_commitment block_check_witness_commitment(const struct block *b);
 
-/* BIP34 height from the coinbase scriptSig's first push. False when the
- * script does not start with a minimal number push (blocks before BIP34). */
+/* BIP34 height from the coinbase scriptSig's first push. False for block
+ * versions below 2 (their coinbases hold other data) and when the script
+ * does not start with a minimal number push. */
 bool block_bip34_height(const struct block *b, uint32_t *height);
 
 /* True for the coinbase input (null prevout). */

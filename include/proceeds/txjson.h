@@ -21,7 +21,10 @@ json_t *txjson_block(const struct block *b);
 /* Weight of a tx (BIP141: base*3 + total). */
 uint32_t tx_weight(const struct tx *tx);
 
-/* One output's JSON: n, value, value_btc, script_hex, type, address. */
+/* One output's JSON: n, value, value_btc, script_hex, type, address (when
+ * it has one), pubkey (P2PK), required and keys (multisig), and
+ * value_out_of_range: true above 21 million BTC. value is read as Core's
+ * signed CAmount, and value_btc agrees with it. */
 json_t *txjson_output(const struct tx_out *o, uint32_t n, enum network net);
 
 /* Name of a witness commitment state ("ok", "none", "missing", "mismatch"). */
