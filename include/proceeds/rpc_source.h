@@ -74,6 +74,44 @@ bool rpc_source_find_fork(struct rpc_source *s, uint32_t *fork, uint32_t our_tip
 			  rpc_source_hash_fn our_hash, void *ctx, const char **why)
 	__attribute__((warn_unused_result));
 
+/* What rpc_follow needs from the index it feeds. Every callback returns
+ * false with *why on failure, which ends rpc_follow with that reason. */
+struct rpc_follow_ops {
+	void *ctx;
+	/* Our tip; *empty when we hold no block yet. */
+	bool (*tip)(void *ctx, bool *empty, uint32_t *height,
+		    struct hash256 *hash, const char **why);
+	/* Our hash at a height <= our tip. */
+	rpc_source_hash_fn hash_at;
+	/* Connects b, which is at our tip height + 1 and builds on our tip. */
+	bool (*connect)(void *ctx, const struct rpc_source_block *b,
+			const char **why);
+	/* Removes our tip block (durably: a crash after it returns keeps it
+	 * removed). */
+	bool (*disconnect_tip)(void *ctx, const char **why);
+	/* Polled between blocks and while waiting; true = stop now. May be
+	 * NULL. Read a flag set by a signal handler here. */
+	bool (*stop)(void *ctx);
+};
+
+struct rpc_follow_stats {
+	uint32_t connected;
+	uint32_t disconnected;
+	uint32_t reorgs;
+};
+
+/* Brings our chain to the node's best chain: from our tip (or, after a
+ * crash mid-reorg, from wherever we are) it disconnects back to the fork
+ * point whenever the node's chain no longer holds our tip, and connects
+ * the node's blocks. Without follow it returns once at the node's tip;
+ * with follow it then polls every poll_ms until ops->stop says so. A
+ * node switching branches more than 100 times in a row without a block
+ * connected is an error. Counts are added to *stats (zeroed by the
+ * caller). */
+bool rpc_follow(struct rpc_source *s, const struct rpc_follow_ops *ops,
+		bool follow, long poll_ms, struct rpc_follow_stats *stats,
+		const char **why) __attribute__((warn_unused_result));
+
 /* Blocks and answer bytes fetched so far (for progress and benchmarks). */
 uint64_t rpc_source_blocks_fetched(const struct rpc_source *s);
 
