@@ -91,8 +91,13 @@ uint32_t rpcsrv_connections(struct rpcsrv *s);
  * coinbase paying 50 BTC to a P2PKH derived from tag, at height, on prev.
  * Writes it to out (>= RPCSRV_BLOCK_MAX bytes); returns its length. Two
  * tags give two different blocks, i.e. competing branches. */
-#define RPCSRV_BLOCK_MAX 256
+#define RPCSRV_BLOCK_MAX 300
 size_t rpcsrv_make_block(uint8_t *out, const struct hash256 *prev,
 			 uint32_t height, uint32_t tag);
+
+/* Writes regtest's genesis block (285 bytes) to out (>= RPCSRV_BLOCK_MAX
+ * bytes); returns its length. Start synthetic chains on it to serve a
+ * chain that `--network regtest` accepts. */
+size_t rpcsrv_regtest_genesis(uint8_t *out);
 
 #endif

@@ -273,3 +273,29 @@ size_t rpcsrv_make_block(uint8_t *out, const struct hash256 *prev,
 	}
 	return 81 + txlen;
 }
+
+/* Bitcoin's genesis block; regtest's differs only in time, bits and nonce. */
+static const char genesis_hex[] =
+	"0100000000000000000000000000000000000000000000000000000000000000000000"
+	"003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab"
+	"5f49ffff001d1dac2b7c0101000000010000000000000000000000000000000000000000"
+	"000000000000000000000000ffffffff4d04ffff001d0104455468652054696d65732030"
+	"332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b206f66207365"
+	"636f6e64206261696c6f757420666f722062616e6b73ffffffff0100f2052a01000000"
+	"434104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb6"
+	"49f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5fac00000000";
+
+size_t rpcsrv_regtest_genesis(uint8_t *out)
+{
+	struct block_header hdr;
+	size_t len = (sizeof(genesis_hex) - 1) / 2;
+	const char *why;
+	if (!hex_decode(out, genesis_hex, sizeof(genesis_hex) - 1, &why))
+		srv_die("genesis hex");
+	block_header_decode(&hdr, out);
+	hdr.time = 1296688602;
+	hdr.bits = 0x207fffff;
+	hdr.nonce = 2;
+	block_header_encode(out, &hdr);
+	return len;
+}

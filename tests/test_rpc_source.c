@@ -256,6 +256,40 @@ static void test_batch_halves_at_cap(void **state)
 	free(o);
 }
 
+/* A synthetic chain on regtest's real genesis passes the network check. */
+static void test_regtest_network(void **state)
+{
+	struct rpcsrv *s = rpcsrv_start(USER, PASS);
+	struct rpc_client *c = client(s, 1 << 20);
+	struct rpc_source *src;
+	struct rpc_chain_info info;
+	struct ours *o = calloc(1, sizeof(*o));
+	uint8_t raw[RPCSRV_BLOCK_MAX];
+	struct hash256 g;
+	char hex[65];
+	const char *why = NULL;
+	(void)state;
+	rpcsrv_add_block(s, raw, rpcsrv_regtest_genesis(raw));
+	block_header_hash(&g, raw);
+	hash256_to_hex(hex, &g);
+	assert_string_equal(hex, network_params(NETWORK_REGTEST)->genesis);
+	extend(s, g, 1, 10, 1);
+	rpcsrv_set_chain_name(s, "regtest");
+	assert_true(rpc_source_new(&src, c, 4, &why));
+	assert_true(rpc_source_check_network(src, &info, NETWORK_REGTEST, &why));
+	assert_false(rpc_source_check_network(src, &info, NETWORK_MAIN, &why));
+	assert_non_null(strstr(why, "not main"));
+	rpcsrv_set_chain_name(s, "main"); /* a node lying about its chain */
+	assert_false(rpc_source_check_network(src, &info, NETWORK_MAIN, &why));
+	assert_non_null(strstr(why, "genesis"));
+	assert_int_equal(follow(src, o), RPC_SOURCE_TIP);
+	assert_same_chain(s, o);
+	rpc_source_free(src);
+	rpc_client_free(c);
+	rpcsrv_stop(s);
+	free(o);
+}
+
 static void test_real_chain(void **state)
 {
 	char path[4096];
@@ -294,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_no_common_block),
 		cmocka_unit_test(test_error_keeps_position),
 		cmocka_unit_test(test_batch_halves_at_cap),
+		cmocka_unit_test(test_regtest_network),
 		cmocka_unit_test(test_real_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
