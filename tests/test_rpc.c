@@ -74,7 +74,6 @@ static void test_calls(void **state)
 	uint32_t count;
 	uint8_t *raw;
 	size_t len;
-	json_t *r;
 
 	(void)state;
 	assert_true(rpc_getblockchaininfo(c, &info, &why));
@@ -100,7 +99,24 @@ static void test_calls(void **state)
 		block_release(&b);
 		free(raw);
 	}
-	/* Definite errors: bitcoind's codes, one attempt each. */
+	/* Keep-alive: everything above went over one connection. */
+	assert_int_equal(rpcsrv_connections(s), 1);
+	rpc_client_free(c);
+	rpcsrv_stop(s);
+}
+
+/* Definite errors: bitcoind's codes and statuses, one attempt each. */
+static void test_definite_errors(void **state)
+{
+	struct rpcsrv *s = chain_server(20);
+	struct rpc_client *c = client(s);
+	struct hash256 h;
+	const char *why = NULL;
+	uint8_t *raw;
+	size_t len;
+	json_t *r;
+
+	(void)state;
 	assert_false(rpc_getblockhash(c, &h, 20, &why));
 	no_secret(why);
 	assert_non_null(strstr(why, "Block height out of range"));
@@ -213,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calls),
+		cmocka_unit_test(test_definite_errors),
 		cmocka_unit_test(test_errors_200),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_real_chain),
