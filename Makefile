@@ -38,7 +38,8 @@ LIB      := $(BUILD)/libproceeds.a
 BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
-            libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev
+            libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
+            chromium poppler-utils
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
 all: $(BIN) proceeds $(BUILD)/proceeds.1
@@ -98,6 +99,10 @@ check: deps
 
 demo: deps all
 	@sh data/demo.sh $(abspath $(BIN))
+
+# The sample case shipped in data/demo: byte-for-byte reproducible.
+demo-data: all
+	$(BIN) simulate --out data/demo --seed 2024 --txs 20000 --force -q
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; ./$$b || exit 1; done

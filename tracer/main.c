@@ -18,6 +18,11 @@ static const struct cli_command *const commands[] = {
 	&cmd_key,
 	&cmd_verify,
 	&cmd_verify_message,
+	&cmd_report,
+	&cmd_simulate,
+	&cmd_share,
+	&cmd_watchlist,
+	&cmd_check,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

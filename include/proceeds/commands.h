@@ -16,5 +16,10 @@ extern const struct cli_command cmd_tags;
 extern const struct cli_command cmd_key;
 extern const struct cli_command cmd_verify;
 extern const struct cli_command cmd_verify_message;
+extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_simulate;
+extern const struct cli_command cmd_share;
+extern const struct cli_command cmd_watchlist;
+extern const struct cli_command cmd_check;
 
 #endif
