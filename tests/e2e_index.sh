@@ -67,6 +67,20 @@ printf '%s\n' "$out" | grep -q "\"txid\": \"$HAL\"" || bad "block 9 coinbase not
 "$P" tx --db "$T/a" 0000000000000000000000000000000000000000000000000000000000000001 2>/dev/null
 [ $? -eq 1 ] || bad "unknown tx not exit 1"
 
+# A blocks directory whose best chain ends 71 blocks below the tip: those
+# are disconnected (as in a reorg) and the index equals one built to 4450;
+# a chain lacking 101+ of its blocks is refused as a wrong directory.
+off=$("$P" scan --blocks "$CHAIN" --per-block --csv | awk -F, '$1 == 4451 { print $4 - 8 }')
+mkdir -p "$T/short" "$T/tiny"
+head -c "$off" "$CHAIN/blk00000.dat" > "$T/short/blk00000.dat"
+head -c 100000 "$CHAIN/blk00000.dat" > "$T/tiny/blk00000.dat"
+cp -r "$T/a" "$T/g"
+"$P" index -q --db "$T/g" --blocks "$T/tiny" 2>"$T/err" && bad "deep fork accepted"
+grep -q 'refusing to disconnect' "$T/err" || bad "deep fork message"
+"$P" index -q --db "$T/g" --blocks "$T/short" || bad "shallow reorg"
+"$P" index -q --db "$T/h" --blocks "$CHAIN" --stop-height 4450 || bad "index to 4450"
+[ "$(digest "$T/g")" = "$(digest "$T/h")" ] || bad "disconnected index differs from one built to 4450"
+
 # A corrupt block mid-file (a byte of block 2000's coinbase): a clear error
 # naming file and offset, and the index at block 1999.
 mkdir -p "$T/bad"

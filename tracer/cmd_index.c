@@ -4,6 +4,7 @@
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/index.h"
+#include "proceeds/index_query.h"
 #include "proceeds/index_undo.h"
 #include "proceeds/index_verify.h"
 #include "proceeds/store.h"
@@ -82,11 +83,45 @@ static bool parse_args(struct index_args *a, int argc, char **argv)
 
 /* Disconnects index blocks that the blocks directory's best chain does
  * not contain (a reorg since the last run). */
+/* How many index blocks the blocks directory's best chain lacks (a reorg
+ * deeper than MAX_REORG is refused: more likely the wrong or a damaged
+ * directory than a real reorg, and undoing it would destroy work). */
+#define MAX_REORG 100
+
+static bool reorg_depth(struct index *idx, struct blkdir *d, uint32_t *depth,
+			const char **why)
+{
+	static char msg[200];
+	struct idx_tip tip;
+	struct idx_block blk;
+	uint32_t n = blkdir_count(d);
+	bool found;
+
+	*depth = 0;
+	if (!index_tip(idx, &tip))
+		return true;
+	for (uint32_t h = tip.height;; h--, (*depth)++) {
+		if (!idxq_block_at(index_store(idx), &blk, &found, h, why))
+			return false;
+		if (found && h < n && hash256_eq(blkdir_hash(d, h), &blk.hash))
+			return true;
+		if (*depth >= MAX_REORG || h == 0)
+			break;
+	}
+	snprintf(msg, sizeof(msg), "the blocks directory's best chain (%u blocks) does "
+		 "not contain the index's last %u+ blocks (tip %u): wrong directory? "
+		 "refusing to disconnect them", n, *depth + 1, tip.height);
+	return (*why = msg), false;
+}
+
 static bool follow_best_chain(struct cli_common *c, struct index *idx,
 			      struct blkdir *d, const char **why)
 {
 	struct idx_tip tip;
-	uint32_t n = blkdir_count(d), undone = 0;
+	uint32_t n = blkdir_count(d), undone = 0, depth;
+
+	if (!reorg_depth(idx, d, &depth, why))
+		return false;
 
 	while (index_tip(idx, &tip) &&
 	       (tip.height >= n || !hash256_eq(blkdir_hash(d, tip.height), &tip.hash))) {
@@ -288,7 +323,8 @@ const struct cli_command cmd_index = {
 	"proceeds index --blocks DIR [--stop-height N] [--commit-txs N] [--verify]\n"
 	"  --blocks DIR       a Bitcoin Core blocks directory (blk*.dat, xor.dat);\n"
 	"                     a rerun adds only new blocks, and blocks no longer\n"
-	"                     in the best chain are disconnected first\n"
+	"                     in the best chain are disconnected first (at most\n"
+	"                     100: a deeper fork is refused as a wrong directory)\n"
 	"  --stop-height N    index no further than height N\n"
 	"  --commit-txs N     commit (atomically, with the tip) after every N\n"
 	"                     txs; default 100000. Smaller loses less on a\n"
