@@ -32,7 +32,9 @@ mid=0
 for i in $(seq 1 15); do
 	"$P" index -q --db "$T/b" --blocks "$CHAIN" --commit-txs 1 &
 	pid=$!
-	sleep 0.05
+	# Growing delays, so that some kill lands mid-run on fast and slow
+	# (sanitizer) builds alike.
+	sleep "$(awk -v i="$i" 'BEGIN { print 0.03 * i }')"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	rc=$?
