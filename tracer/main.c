@@ -20,6 +20,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_verify_message,
 	&cmd_report,
 	&cmd_cluster,
+	&cmd_graph,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -18,5 +18,6 @@ extern const struct cli_command cmd_verify;
 extern const struct cli_command cmd_verify_message;
 extern const struct cli_command cmd_report;
 extern const struct cli_command cmd_cluster;
+extern const struct cli_command cmd_graph;
 
 #endif
