@@ -166,7 +166,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Outputs of each spending tx (once per tx) to other clusters. */
 static bool debit_spends(struct peers_ctx *c)
 {
-	qsort(c->spends, c->n_spends, sizeof(*c->spends), cmp_u64);
+	if (c->n_spends)
+		qsort(c->spends, c->n_spends, sizeof(*c->spends), cmp_u64);
 	for (size_t i = 0; i < c->n_spends; i++) {
 		struct idx_tx tx;
 		bool found, ok = true;
@@ -238,7 +239,7 @@ bool cluster_summarise(struct store *st, struct cluster_summary *out,
 	struct peers_ctx c;
 	bool ok = collect(&c, st, out, root, max_history, why);
 
-	if (ok) {
+	if (ok && c.n_peers) {
 		qsort(c.peers, c.n_peers, sizeof(*c.peers), cmp_peer);
 		out->n_top = c.n_peers < CLUSTER_TOP_PEERS ? c.n_peers : CLUSTER_TOP_PEERS;
 		memcpy(out->top, c.peers, out->n_top * sizeof(*c.peers));
