@@ -23,6 +23,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_share,
 	&cmd_watchlist,
 	&cmd_check,
+	&cmd_cluster,
+	&cmd_graph,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -21,5 +21,7 @@ extern const struct cli_command cmd_simulate;
 extern const struct cli_command cmd_share;
 extern const struct cli_command cmd_watchlist;
 extern const struct cli_command cmd_check;
+extern const struct cli_command cmd_cluster;
+extern const struct cli_command cmd_graph;
 
 #endif
