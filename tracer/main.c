@@ -9,6 +9,10 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_index,
+	&cmd_tx,
+	&cmd_outpoint,
+	&cmd_block,
 	&cmd_scan,
 	&cmd_tags,
 	&cmd_key,

@@ -7,6 +7,10 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_index;
+extern const struct cli_command cmd_tx;
+extern const struct cli_command cmd_outpoint;
+extern const struct cli_command cmd_block;
 extern const struct cli_command cmd_scan;
 extern const struct cli_command cmd_tags;
 extern const struct cli_command cmd_key;
