@@ -17,5 +17,6 @@ extern const struct cli_command cmd_key;
 extern const struct cli_command cmd_verify;
 extern const struct cli_command cmd_verify_message;
 extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_trace;
 
 #endif
