@@ -36,8 +36,9 @@ static void entities(FILE *f, const json_t *t)
 	const json_t *ents = json_object_get(t, "entities"), *e;
 	size_t i;
 
-	fprintf(f, "\nExits (%zu entities, %zu deposit outputs):\n", json_array_size(ents),
-		json_array_size(json_object_get(t, "exits")));
+	fprintf(f, "\nExits (%zu entit%s, %zu deposit output%s):\n", json_array_size(ents),
+		json_array_size(ents) == 1 ? "y" : "ies", json_array_size(json_object_get(t, "exits")),
+		json_array_size(json_object_get(t, "exits")) == 1 ? "" : "s");
 	json_array_foreach(ents, i, e) {
 		fprintf(f, "  %-28s %-10s ", json_string_value(json_object_get(e, "entity")),
 			json_string_value(json_object_get(e, "category")));
