@@ -100,6 +100,10 @@ check: deps
 demo: deps all
 	@sh data/demo.sh $(abspath $(BIN))
 
+# The sample case shipped in data/demo: byte-for-byte reproducible.
+demo-data: all
+	$(BIN) simulate --out data/demo --seed 2024 --txs 20000 --force -q
+
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; ./$$b || exit 1; done
 	@for b in $(sort $(wildcard bench/bench_*.sh)); do echo "== $$b"; PROCEEDS=$(abspath $(BIN)) BUILD=$(BUILD) sh $$b || exit 1; done

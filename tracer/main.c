@@ -20,6 +20,10 @@ static const struct cli_command *const commands[] = {
 	&cmd_verify_message,
 	&cmd_report,
 	&cmd_trace,
+	&cmd_simulate,
+	&cmd_share,
+	&cmd_watchlist,
+	&cmd_check,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
