@@ -254,7 +254,8 @@ static bool gather_inputs(struct trace_ctx *c, const struct idx_tx *tx, uint32_t
 		if (!o || o->status != TRACE_FOLLOWED || o->consumed)
 			continue;
 		c->in[i].state = o->st;
-		if (!trace_grow((void **)&r->from, &c->from_cap, r->n_from + 1, sizeof(*r->from)))
+		if (!trace_grow((void **)&r->from, &c->from_cap, r->n_from + *n_from + 1,
+				 sizeof(*r->from)))
 			return false;
 		r->from[r->n_from + (*n_from)++] = k1 - 1;
 		*hop = o->hop + 1 < *hop ? o->hop + 1 : *hop;
