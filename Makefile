@@ -39,7 +39,7 @@ BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
             libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
-            chromium poppler-utils graphviz
+            chromium poppler-utils graphviz jq
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
 all: $(BIN) proceeds $(BUILD)/proceeds.1

@@ -19,6 +19,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_verify,
 	&cmd_verify_message,
 	&cmd_report,
+	&cmd_trace,
 	&cmd_simulate,
 	&cmd_share,
 	&cmd_watchlist,

@@ -17,6 +17,7 @@ extern const struct cli_command cmd_key;
 extern const struct cli_command cmd_verify;
 extern const struct cli_command cmd_verify_message;
 extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_trace;
 extern const struct cli_command cmd_simulate;
 extern const struct cli_command cmd_share;
 extern const struct cli_command cmd_watchlist;
