@@ -83,10 +83,13 @@ struct sim_options {
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
 	uint32_t users;          /* population; 0: one per 25 transactions */
+	bool fast_sigs;          /* part 1's placeholder signatures */
+	unsigned threads;        /* signing threads besides the main one */
 };
 
 struct sim_crime;
 struct sim_world;
+struct sim_signer;
 
 /* The whole economy. Heap object owned by the driver. */
 struct econ {
@@ -111,6 +114,8 @@ struct econ {
 	uint64_t addresses, reused, fees_total, deposits, sweeps, withdrawals;
 	uint64_t script_count[SCRIPT_TYPE_COUNT];
 	struct simtx *tx;        /* scratch */
+	struct simsign *sign;    /* real signatures (also taproot tweaks) */
+	struct sim_signer *signer; /* scratch for sighashes (simecon.c) */
 	struct sim_world *world; /* the honest actors' state (simworld.c) */
 	struct sim_crime *crime; /* NULL without a scenario */
 	const char *why;         /* last error */
@@ -125,6 +130,17 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
  * probability, otherwise fresh. */
 bool econ_receive_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 		      const char *role) __attribute__((warn_unused_result));
+
+/* The signer (opt.threads workers unless fast_sigs) and its scratch;
+ * false when out of memory. Released by econ_sign_release. */
+bool econ_sign_init(struct econ *e) __attribute__((warn_unused_result));
+void econ_sign_release(struct econ *e);
+
+/* Signs e->tx, whose inputs spend pool entries in[0..n_in), and adds it
+ * to the block being assembled: real signatures over each input's
+ * sighash (or placeholders with --fast-sigs). *txid gets its txid. */
+bool econ_write_tx(struct econ *e, struct hash256 *txid, const uint32_t *in,
+		   uint64_t fee) __attribute__((warn_unused_result));
 
 /* Address string of a key (for rows and the truth). */
 void econ_address(const struct econ *e, char out[92], const struct simkey *k);
