@@ -2,6 +2,7 @@
  * (sim.h). */
 #include "proceeds/sim.h"
 #include "proceeds/simcrime.h"
+#include "proceeds/simmix.h"
 #include "proceeds/simworld.h"
 
 #include <jansson.h>
@@ -28,7 +29,9 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	if (!simchain_open(&e->chain, w->blocks, opt->net, opt->file_max, &e->why))
 		return false;
 	e->chain.sign = e->sign;
-	return world_init(e) && (!opt->ransomware || crime_init(e));
+	return world_init(e) &&
+	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
+	       (!opt->ransomware || crime_init(e));
 }
 
 static void econ_close(struct econ *e)
@@ -36,6 +39,7 @@ static void econ_close(struct econ *e)
 	const char *why;
 	(void)!simchain_close(&e->chain, &why);
 	crime_release(e);
+	mix_release(e);
 	world_release(e);
 	for (uint32_t i = 0; i < e->n_ent && e->ent; i++) {
 		free(e->ent[i].coins.v);
@@ -170,6 +174,10 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		return false;
 	}
 	fputs("\n],\n", f);
+	if (!mix_truth(e, f, why)) {
+		fclose(f);
+		return false;
+	}
 	put_json(f, "crime", crime ? json_incref(crime) : json_null(), false);
 	fputs("}\n", f);
 	return simwriter_close_file(e->out, f, why);

@@ -17,6 +17,7 @@ const char *sim_entity_type_name(enum sim_entity_type t)
 	case SIM_MERCHANT: return "merchant";
 	case SIM_USER: return "user";
 	case SIM_CRIMINAL: return "criminal";
+	case SIM_COORDINATOR: return "coordinator";
 	}
 	return "?";
 }
@@ -49,6 +50,16 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 	simwriter_address(e->out, addr, ent->id, role);
 	e->addresses++;
 	return true;
+}
+
+bool econ_fresh_key_type(struct econ *e, struct simkey *out, struct sim_entity *ent,
+			 const char *role, uint8_t type)
+{
+	uint8_t own = ent->script_type;
+	ent->script_type = type;
+	bool ok = econ_fresh_key(e, out, ent, role);
+	ent->script_type = own;
+	return ok;
 }
 
 bool econ_receive_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
@@ -273,6 +284,11 @@ static void fill_outputs(struct econ *e, const struct econ_payment *p,
 			o++;
 		}
 	}
+	if (p->op_return) {
+		tx->out[o].value = 0;
+		memcpy(tx->out[o].script, p->op_return, p->op_return_len);
+		tx->out[o++].script_len = p->op_return_len;
+	}
 	tx->n_out = o;
 }
 
@@ -309,6 +325,8 @@ static bool book(struct econ *e, const struct econ_payment *p,
 		e->script_count[si.type]++;
 	}
 	e->txs++;
+	e->inputs += paid->n_in;
+	e->outputs += e->tx->n_out;
 	e->fees_total += paid->fee;
 	return true;
 }
@@ -495,4 +513,28 @@ void econ_sign_release(struct econ *e)
 	simsign_free(e->sign);
 	e->signer = NULL;
 	e->sign = NULL;
+}
+
+int econ_pay_joint(struct econ *e, struct hash256 *txid, uint64_t *fee,
+		   const uint32_t *in, uint32_t n_in, const struct sim_dest *dests,
+		   uint32_t n_dests)
+{
+	struct econ_payment p = { .payer = &e->ent[e->pool[in[0]].owner],
+				  .dests = dests, .n_dests = n_dests };
+	struct econ_paid paid = { .change_vout = -1, .n_in = n_in };
+	uint64_t total = 0;
+	for (uint32_t k = 0; k < n_in; k++)
+		total += e->pool[in[k]].value;
+	fill_inputs(e, in, n_in, p.payer);
+	e->tx->locktime = 0;
+	e->tx->sequence = 0xffffffffu;
+	fill_outputs(e, &p, -1, NULL, 0);
+	uint64_t sum = dest_sum(&p);
+	if (total < sum || total - sum < e->feerate * simtx_vsize(e->tx))
+		return 0;
+	paid.fee = *fee = total - sum;
+	if (!econ_write_tx(e, &paid.txid, in, paid.fee) || !book(e, &p, &paid, in, NULL))
+		return -1;
+	*txid = paid.txid;
+	return 1;
 }

@@ -6,6 +6,7 @@
  * the output key). A --fast-sigs chain must fail the same check, and so
  * must a real one whose sighash is perturbed: the test can fail. */
 #include "helper.h"
+#include "proceeds/coinjoin.h"
 #include "proceeds/cursor.h"
 #include "proceeds/hash.h"
 #include "proceeds/script.h"
@@ -13,6 +14,7 @@
 #include "proceeds/sim.h"
 #include "proceeds/tx.h"
 
+#include <jansson.h>
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
@@ -39,6 +41,8 @@ struct check {
 	size_t cap;
 	uint64_t inputs, verified, ecdsa, schnorr, legacy;
 	bool perturb;
+	json_t *joins;       /* txid -> truth row ("kind" added for tx0s, payjoins) */
+	uint64_t joins_seen, kinds[COINJOIN_KIND_COUNT];
 };
 
 static size_t slot(const struct check *k, const struct hash256 *txid, uint32_t vout)
@@ -146,7 +150,41 @@ static bool input_ok(struct check *k, const struct tx *tx, uint32_t i,
 	return ecdsa_ok(k, sig, sl, pub, msg);
 }
 
-static void check_tx(struct check *k, const struct tx *tx)
+/* A transaction the truth lists as a CoinJoin, Tx0 or PayJoin has that
+ * shape, and graph/coinjoin.c classifies the CoinJoins as their kind. */
+static void check_join(struct check *k, const struct tx *tx, const struct sighash_spent *sp,
+		       uint32_t height)
+{
+	char hex[65];
+	hash256_to_hex(hex, &tx->txid);
+	json_t *row = k->joins ? json_object_get(k->joins, hex) : NULL;
+	if (!row)
+		return;
+	const char *kind = json_string_value(json_object_get(row, "kind"));
+	struct coinjoin_input *ci = calloc(tx->n_in, sizeof(*ci));
+	struct coinjoin_result r;
+	const char *why = NULL;
+	for (uint32_t i = 0; i < tx->n_in; i++)
+		coinjoin_input_set(&ci[i], sp[i].value, sp[i].script, sp[i].script_len);
+	struct coinjoin_view v = { tx, ci, height, NETWORK_REGTEST };
+	assert_true(coinjoin_detect(&r, &v, &why));
+	if (strcmp(kind, "payjoin") == 0) {
+		assert_int_equal(tx->n_in, 2);
+		assert_int_equal(tx->n_out, 2);
+		assert_int_equal(r.kind, COINJOIN_NONE);
+	} else if (strcmp(kind, "tx0") == 0) {
+		assert_true(r.tx0);
+	} else {
+		assert_string_equal(coinjoin_kind_name(r.kind), kind);
+		assert_int_equal(tx->n_in, json_integer_value(json_object_get(row, "inputs")));
+		assert_int_equal(tx->n_out, json_integer_value(json_object_get(row, "outputs")));
+	}
+	k->joins_seen++;
+	k->kinds[r.kind]++;
+	free(ci);
+}
+
+static void check_tx(struct check *k, const struct tx *tx, uint32_t height)
 {
 	struct sighash_spent *spent = calloc(tx->n_in, sizeof(*spent));
 	struct sighash_cache c;
@@ -160,6 +198,7 @@ static void check_tx(struct check *k, const struct tx *tx)
 		spent[i].script_len = k->coins[at].script_len;
 	}
 	assert_true(sighash_cache_init(&c, tx, spent, &why));
+	check_join(k, tx, spent, height);
 	for (uint32_t i = 0; i < tx->n_in; i++) {
 		k->inputs++;
 		k->verified += input_ok(k, tx, i, &c, spent);
@@ -174,6 +213,7 @@ static void check_chain(struct check *k, const char *dir)
 	char path[4200];
 	struct block b;
 	const char *why = NULL;
+	uint32_t height = 0;
 	block_init(&b);
 	for (unsigned f = 0;; f++) {
 		size_t len, off = 0;
@@ -187,20 +227,45 @@ static void check_chain(struct check *k, const char *dir)
 			assert_true(block_parse(&b, data + off + 8, size, &why));
 			for (uint32_t t = 0; t < b.n_tx; t++) {
 				if (t > 0)
-					check_tx(k, &b.txs[t]);
+					check_tx(k, &b.txs[t], height);
 				add_outputs(k, &b.txs[t]);
 			}
 			off += 8 + size;
+			height++;
 		}
 		free(data);
 	}
 	block_release(&b);
 }
 
+/* The truth's CoinJoins, Tx0s and PayJoins by txid. */
+static json_t *load_joins(const char *dir)
+{
+	char path[4200];
+	json_error_t err;
+	snprintf(path, sizeof(path), "%s/truth.json", dir);
+	json_t *t = json_load_file(path, 0, &err), *out = json_object(), *row;
+	static const char *const keys[3] = { "coinjoins", "tx0s", "payjoins" };
+	assert_non_null(t);
+	for (int i = 0; i < 3; i++) {
+		size_t j;
+		json_array_foreach(json_object_get(t, keys[i]), j, row) {
+			if (i == 1)
+				json_object_set_new(row, "kind", json_string("tx0"));
+			if (i == 2)
+				json_object_set_new(row, "kind", json_string("payjoin"));
+			json_object_set(out, json_string_value(json_object_get(row, "txid")), row);
+		}
+	}
+	json_decref(t);
+	return out;
+}
+
 static struct check *run_check(const char *dir, bool perturb)
 {
 	struct check *k = calloc(1, sizeof(*k));
 	assert_non_null(k);
+	k->joins = load_joins(dir);
 	k->ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	k->cap = 1u << 16;
 	k->coins = calloc(k->cap, sizeof(*k->coins));
@@ -212,6 +277,7 @@ static struct check *run_check(const char *dir, bool perturb)
 static void free_check(struct check *k)
 {
 	secp256k1_context_destroy(k->ctx);
+	json_decref(k->joins);
 	free(k->coins);
 	free(k);
 }
@@ -230,6 +296,8 @@ static void simulate(const char *dir, bool fast, unsigned threads)
 	o.file_max = SIMCHAIN_FILE_MAX;
 	o.start_time = 1700000000;
 	o.fast_sigs = fast;
+	o.coinjoin_permille = 600;
+	o.payjoin_permille = 50;
 	o.threads = threads;
 	if (!sim_run(&s, &o, dir, true, NULL, NULL, &why))
 		fail_msg("sim_run: %s", why);
@@ -249,6 +317,13 @@ static void test_every_signature_verifies(void **state)
 	assert_true(k->inputs > 2500);
 	assert_true(k->legacy > 0 && k->schnorr > 0 && k->ecdsa > k->legacy);
 	assert_int_equal(k->verified, k->inputs);
+	/* Every CoinJoin, Tx0 and PayJoin of the truth was found on chain. */
+	printf("coinjoins, tx0s and payjoins checked: %llu\n",
+	       (unsigned long long)k->joins_seen);
+	assert_int_equal(k->joins_seen, json_object_size(k->joins));
+	assert_true(k->joins_seen >= 5);
+	printf("whirlpool %llu wabisabi %llu\n", (unsigned long long)k->kinds[COINJOIN_WHIRLPOOL], (unsigned long long)k->kinds[COINJOIN_WABISABI]);
+	assert_true(k->kinds[COINJOIN_WHIRLPOOL] >= 1 && k->kinds[COINJOIN_WABISABI] >= 1);
 	free_check(k);
 	/* The same sighashes, perturbed: nothing verifies. */
 	k = run_check(dir, true);

@@ -105,6 +105,8 @@ static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char 
 	a->opt.start_time = 1700000000;
 	a->opt.net = c->net_given ? c->net : NETWORK_REGTEST;
 	a->opt.threads = 1;
+	a->opt.coinjoin_permille = 150;
+	a->opt.payjoin_permille = 10;
 	a->scenario = "ransomware";
 	for (int i = 1; i < argc; i++) {
 		int r = parse_one(a, argc, argv, &i, &bad);
