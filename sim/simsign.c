@@ -1,7 +1,6 @@
 /* Deterministic ECDSA and BIP340/BIP341 signing on worker threads
  * (simsign.h). */
 #include "proceeds/simsign.h"
-#include "proceeds/hash.h"
 
 #include <pthread.h>
 #include <secp256k1.h>
@@ -24,10 +23,15 @@ struct simsign {
 	pthread_t th[SIMSIGN_MAX_WORKERS];
 };
 
-/* t = hash_TapTweak(x) for an x-only key. */
-static void tap_tweak(uint8_t t[32], const uint8_t x[32])
+/* t = hash_TapTweak(x) for an x-only key, with libsecp256k1's SHA-256:
+ * worker threads stay off OpenSSL's per-thread contexts (chain/hash.c
+ * keeps one per thread and never frees it). */
+static void tap_tweak(const secp256k1_context *ctx, uint8_t t[32], const uint8_t x[32])
 {
-	hash_tagged(t, "TapTweak", x, 32);
+	static const char tag[] = "TapTweak";
+	int ok = secp256k1_tagged_sha256(ctx, t, (const unsigned char *)tag,
+					 sizeof(tag) - 1, x, 32);
+	(void)ok; /* always 1 */
 }
 
 static bool tweaked_secret(const secp256k1_context *ctx, uint8_t out[32],
@@ -42,7 +46,7 @@ static bool tweaked_secret(const secp256k1_context *ctx, uint8_t out[32],
 	secp256k1_ec_pubkey_serialize(ctx, ser, &len, &p, SECP256K1_EC_COMPRESSED);
 	if (ser[0] == 0x03 && !secp256k1_ec_seckey_negate(ctx, out))
 		return false;
-	tap_tweak(t, ser + 1);
+	tap_tweak(ctx, t, ser + 1);
 	return secp256k1_ec_seckey_tweak_add(ctx, out, t);
 }
 
@@ -204,7 +208,7 @@ bool simsign_taproot_output(struct simsign *s, uint8_t q[33], const uint8_t pub[
 	size_t len = 33;
 	memcpy(even, pub, 33);
 	even[0] = 0x02; /* lift_x: the even-Y point with this x */
-	tap_tweak(t, pub + 1);
+	tap_tweak(s->ctx, t, pub + 1);
 	/* t*G by the fast generator multiplication, then one addition. */
 	if (!secp256k1_ec_pubkey_parse(s->ctx, &p, even, 33) ||
 	    !secp256k1_ec_pubkey_create(s->ctx, &tg, t) ||
