@@ -1,11 +1,14 @@
 /* The evidence package directory (see reportpkg.h). */
 #include "proceeds/reportpkg.h"
 #include "proceeds/hash.h"
+#include "proceeds/freeze.h"
 #include "proceeds/hex.h"
 #include "proceeds/manifest.h"
+#include "proceeds/mispexport.h"
 #include "proceeds/reportcheck.h"
 #include "proceeds/reportcsv.h"
 #include "proceeds/reporthtml.h"
+#include "proceeds/stixexport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -90,6 +93,17 @@ static json_t *verification_json(const json_t *report, const struct evkey *key)
 			 "command", "proceeds verify DIR --pubkey KEY");
 }
 
+/* What the package shares with exchanges and threat-intelligence
+ * platforms, written from the same checked trace. */
+static bool write_share(const char *dir, const json_t *trace,
+			const struct share_meta *m, const char **why)
+{
+	size_t n;
+	return freeze_write(dir, trace, m, &n, why) &&
+	       mispexport_write(dir, trace, m, why) &&
+	       stixexport_write(dir, trace, m, why);
+}
+
 static bool write_all(json_t *report, const json_t *trace, const char *dir,
 		      const struct reportpkg_options *o, const char **why)
 {
@@ -104,6 +118,8 @@ static bool write_all(json_t *report, const json_t *trace, const char *dir,
 	    !write_view(dir, "report.html", reporthtml_write, report, why) ||
 	    !write_view(dir, "exits.csv", reportcsv_exits, report, why) ||
 	    !write_view(dir, "hops.csv", reportcsv_hops, report, why))
+		return false;
+	if (o->share && !write_share(dir, trace, o->share, why))
 		return false;
 	return !o->key || manifest_sign_dir(dir, o->key, why);
 }
