@@ -61,7 +61,11 @@ static bool write_view(const char *dir, const char *name, view_fn fn,
 	return true;
 }
 
-static bool write_json(const char *dir, const json_t *report, const char **why)
+/* Writes report.json and returns (*signed_form, new) what a reader of
+ * that file loads: the views are rendered from it, key order included, so
+ * that `proceeds verify` can render them again from report.json alone. */
+static bool write_json(json_t **signed_form, const char *dir, const json_t *report,
+		       const char **why)
 {
 	char path[4096], *text;
 	size_t len;
@@ -74,7 +78,10 @@ static bool write_json(const char *dir, const json_t *report, const char **why)
 	ok = f && fwrite(text, 1, len, f) == len;
 	if (f && fclose(f) != 0)
 		ok = false;
+	*signed_form = ok ? json_loadb(text, len, 0, NULL) : NULL;
 	free(text);
+	if (ok && !*signed_form)
+		return (*why = "report.json: the canonical form does not parse"), false;
 	return ok || fail_path(path, why);
 }
 
@@ -107,17 +114,21 @@ static bool write_share(const char *dir, const json_t *trace,
 static bool write_all(json_t *report, const json_t *trace, const char *dir,
 		      const struct reportpkg_options *o, const char **why)
 {
-	json_t *proofs;
+	json_t *proofs, *signed_form;
+	bool ok;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return fail_path(dir, why);
 	if (!reportproof_write_all(&proofs, dir, trace, o->proofs, why))
 		return false;
 	json_object_set_new(report, "proofs", proofs);
 	json_object_set_new(report, "verification", verification_json(report, o->key));
-	if (!write_json(dir, report, why) ||
-	    !write_view(dir, "report.html", reporthtml_write, report, why) ||
-	    !write_view(dir, "exits.csv", reportcsv_exits, report, why) ||
-	    !write_view(dir, "hops.csv", reportcsv_hops, report, why))
+	if (!write_json(&signed_form, dir, report, why))
+		return false;
+	ok = write_view(dir, "report.html", reporthtml_write, signed_form, why) &&
+	     write_view(dir, "exits.csv", reportcsv_exits, signed_form, why) &&
+	     write_view(dir, "hops.csv", reportcsv_hops, signed_form, why);
+	json_decref(signed_form);
+	if (!ok)
 		return false;
 	if (o->share && !write_share(dir, trace, o->share, why))
 		return false;
