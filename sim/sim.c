@@ -31,7 +31,7 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	e->chain.sign = e->sign;
 	return world_init(e) &&
 	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
-	       (!opt->ransomware || crime_init(e));
+	       (opt->n_scenarios == 0 || crime_init(e));
 }
 
 static void econ_close(struct econ *e)
@@ -109,12 +109,24 @@ static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 	return true;
 }
 
+/* "ransomware,scam" (or "none") into buf. */
+static const char *scenario_list(char buf[64], const struct sim_options *o)
+{
+	size_t at = 0;
+	snprintf(buf, 64, "none");
+	for (uint32_t i = 0; i < o->n_scenarios; i++)
+		at += (size_t)snprintf(buf + at, 64 - at, "%s%s", i ? "," : "",
+				       sim_scenario_name(o->scenario[i]));
+	return buf;
+}
+
 static json_t *generator_json(const struct econ *e)
 {
+	char sc[64];
 	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "program",
 			 "proceeds simulate", "seed", (json_int_t)e->opt.seed,
 			 "network", network_params(e->opt.net)->name, "scenario",
-			 e->opt.ransomware ? "ransomware" : "none", "blocks",
+			 scenario_list(sc, &e->opt), "blocks",
 			 (json_int_t)(e->chain.height - 1), "transactions",
 			 (json_int_t)(e->txs + e->chain.height), "known_permille",
 			 (json_int_t)e->opt.known_permille, "premine_blocks",
@@ -178,17 +190,17 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		fclose(f);
 		return false;
 	}
-	put_json(f, "crime", crime ? json_incref(crime) : json_null(), false);
+	json_t *first = json_array_get(crime, 0);
+	put_json(f, "crime", first ? json_incref(first) : json_null(), true);
+	put_json(f, "crimes", json_incref(crime), false);
 	fputs("}\n", f);
 	return simwriter_close_file(e->out, f, why);
 }
 
-static bool write_case(struct econ *e, const char **why)
+static bool write_json_file(struct econ *e, const char *name, json_t *c,
+			    const char **why)
 {
-	json_t *c = crime_case(e);
-	if (!c)
-		return true;
-	FILE *f = simwriter_file(e->out, "case.json", why);
+	FILE *f = simwriter_file(e->out, name, why);
 	if (!f) {
 		json_decref(c);
 		return false;
@@ -199,13 +211,32 @@ static bool write_case(struct econ *e, const char **why)
 	return simwriter_close_file(e->out, f, why);
 }
 
+/* case.json is the first crime's; with several, each also has its own
+ * case-<scenario>.json. */
+static bool write_case(struct econ *e, const char **why)
+{
+	uint32_t n = crime_count(e);
+	char name[64];
+	if (n > 0 && !write_json_file(e, "case.json", crime_case(e, 0), why))
+		return false;
+	for (uint32_t i = 0; n > 1 && i < n; i++) {
+		snprintf(name, sizeof(name), "case-%s.json",
+			 sim_scenario_name(e->opt.scenario[i]));
+		if (!write_json_file(e, name, crime_case(e, i), why))
+			return false;
+	}
+	return true;
+}
+
 static uint64_t jint(json_t *o, const char *a, const char *b)
 {
 	return (uint64_t)json_integer_value(json_object_get(json_object_get(o, a), b));
 }
 
-static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *crime)
+static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *crimes)
 {
+	size_t i;
+	json_t *crime;
 	memset(s, 0, sizeof(*s));
 	s->blocks = e->chain.height - 1;
 	s->txs = e->txs;
@@ -218,14 +249,14 @@ static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *cr
 	s->exchanges = e->n_exchanges, s->miners = e->n_miners;
 	memcpy(s->script_count, e->script_count, sizeof(s->script_count));
 	s->pow_meets_minimum = simchain_meets_minimum(&e->chain);
-	if (crime) {
+	json_array_foreach(crimes, i, crime) {
 		s->crime = true;
-		s->victims_paid = (uint32_t)json_array_size(json_object_get(crime, "seeds"));
-		s->hops = (uint32_t)json_array_size(json_object_get(crime, "hops"));
-		s->seeded = jint(crime, "totals", "seeded");
-		s->cashed_out = jint(crime, "totals", "cashed_out");
-		s->unspent = jint(crime, "totals", "unspent");
-		s->crime_fees = jint(crime, "totals", "fees");
+		s->victims_paid += (uint32_t)json_array_size(json_object_get(crime, "seeds"));
+		s->hops += (uint32_t)json_array_size(json_object_get(crime, "hops"));
+		s->seeded += jint(crime, "totals", "seeded");
+		s->cashed_out += jint(crime, "totals", "cashed_out");
+		s->unspent += jint(crime, "totals", "unspent");
+		s->crime_fees += jint(crime, "totals", "fees");
 	}
 }
 

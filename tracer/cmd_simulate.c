@@ -91,7 +91,39 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 		return a->force = true, 1;
 	if (strcmp(argv[*i], "--fast-sigs") == 0)
 		return a->opt.fast_sigs = true, 1;
+	if (strcmp(argv[*i], "--crime-coinjoin") == 0)
+		return a->opt.crime_coinjoin = true, 1;
 	return 0;
+}
+
+/* "a,b" of ransomware, exchange-hack, scam (each at most once), or "none". */
+static bool parse_scenarios(struct sim_options *o, const char *list)
+{
+	char buf[128];
+	o->n_scenarios = 0;
+	if (strcmp(list, "none") == 0)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		int found = -1;
+		for (int k = 0; k < SIM_SCENARIO_COUNT; k++)
+			if (strcmp(t, sim_scenario_name((enum sim_scenario)k)) == 0)
+				found = k;
+		for (uint32_t j = 0; found >= 0 && j < o->n_scenarios; j++)
+			if ((int)o->scenario[j] == found)
+				found = -2;
+		if (found < 0) {
+			cli_error("simulate", found == -2 ? "scenario '%s' given twice"
+				  : "unknown scenario '%s' (known: ransomware, exchange-hack, "
+				    "scam, none; combine with commas)", t);
+			return false;
+		}
+		o->scenario[o->n_scenarios++] = (enum sim_scenario)found;
+	}
+	if (o->n_scenarios == 0)
+		return cli_error("simulate", "empty --scenario"), false;
+	return true;
 }
 
 static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char **argv)
@@ -121,13 +153,8 @@ static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char 
 			return false;
 		}
 	}
-	if (strcmp(a->scenario, "ransomware") == 0) {
-		a->opt.ransomware = true;
-	} else if (strcmp(a->scenario, "none") != 0) {
-		cli_error("simulate", "unknown scenario '%s' (known: ransomware, none)",
-			  a->scenario);
+	if (!parse_scenarios(&a->opt, a->scenario))
 		return false;
-	}
 	if (!c->out) {
 		cli_error("simulate", "--out DIR is required");
 		return false;
@@ -181,7 +208,7 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 	if (s->crime) {
 		btc(b1, s->seeded), btc(b2, s->cashed_out), btc(b3, s->unspent);
 		btc(b4, s->crime_fees);
-		fprintf(stderr, "  crime      %u ransom payments, %s BTC; %u hops; %s BTC "
+		fprintf(stderr, "  crime      %u payments seeded (victims' or stolen), %s BTC; %u hops; %s BTC "
 			"to exchange deposits, %s BTC unspent, %s BTC fees\n",
 			s->victims_paid, b1, s->hops, b2, b3, b4);
 	}
@@ -238,7 +265,8 @@ static int run(struct cli_common *c, int argc, char **argv)
 const struct cli_command cmd_simulate = {
 	"simulate", run, "write a synthetic economy with a crime and its ground truth",
 	"proceeds simulate --out DIR [--seed N] [--txs N | --blocks N]\n"
-	"                  [--scenario ransomware|none] [--known FRACTION] [--force]\n"
+	"                  [--scenario S[,S...]] [--crime-coinjoin] [--known FRACTION]\n"
+	"                  [--force]\n"
 	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
 	"                  [--fast-sigs] [--threads N]\n"
 	"                  [--network NET]\n"
@@ -248,7 +276,11 @@ const struct cli_command cmd_simulate = {
 	"  --seed N         the whole output is a function of the seed (default 1)\n"
 	"  --txs N          stop after N transactions (default 20000)\n"
 	"  --blocks N       or after N blocks (the first 100 only mine coinbases)\n"
-	"  --scenario S     ransomware (default) or none\n"
+	"  --scenario S     ransomware (default), exchange-hack, scam, a comma list\n"
+	"                   of them (each crime its own criminal, truth and\n"
+	"                   case-<S>.json; case.json is the first), or none\n"
+	"  --crime-coinjoin ransomware: the peel chain's remainder goes through a\n"
+	"                   WabiSabi CoinJoin; later cash-outs are marked mixed\n"
 	"  --known F        share of exchange deposit addresses in tags.csv (0.1)\n"
 	"  --force          replace a DIR that already holds a simulated chain\n"
 	"  --start-time T   time of block 1 (default 1700000000)\n"

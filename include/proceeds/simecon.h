@@ -74,13 +74,34 @@ struct sim_dest {
 
 #define SIM_DUST 546u
 
+/* Crime scenarios (simcrime.h); a run may combine them. */
+enum sim_scenario {
+	SIM_RANSOMWARE,
+	SIM_EXCHANGE_HACK,
+	SIM_SCAM,
+};
+#define SIM_SCENARIO_COUNT 3
+const char *sim_scenario_name(enum sim_scenario s);
+
+/* Eras (--profile): script-type shares, fee levels, batching and CoinJoin
+ * prevalence. SIM_ERA_DEFAULT is part 1's mix (about 2023). */
+enum sim_era {
+	SIM_ERA_DEFAULT,
+	SIM_ERA_2017,
+	SIM_ERA_2021,
+	SIM_ERA_2024,
+};
+
 struct sim_options {
 	uint64_t seed;
 	enum network net;
 	uint64_t target_txs;     /* stop after this many transactions (0: use blocks) */
 	uint32_t target_blocks;  /* or after this many blocks */
 	unsigned known_permille; /* share of deposit addresses in tags.csv */
-	bool ransomware;         /* the scenario */
+	enum sim_scenario scenario[SIM_SCENARIO_COUNT]; /* in run order */
+	uint32_t n_scenarios;    /* 0: the economy alone */
+	bool crime_coinjoin;     /* ransomware: one hop through a WabiSabi round */
+	enum sim_era era;
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
 	uint32_t users;          /* population; 0: one per 25 transactions */
