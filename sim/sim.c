@@ -26,8 +26,15 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 		return false;
 	}
 	simkeys_placeholders(e->keys, opt->fast_sigs);
-	if (!simchain_open(&e->chain, w->blocks, opt->net, opt->file_max, &e->why))
+	struct simchain_opts co = { .file_max = opt->file_max, .xor = opt->xor,
+				    .rev = opt->rev };
+	struct simrng side;
+	simrng_init(&side, opt->seed, 3); /* not the economy's stream */
+	for (int i = 0; i < 8; i++)
+		co.xor_key[i] = (uint8_t)simrng_below(&side, 256);
+	if (!simchain_open(&e->chain, w->blocks, opt->net, &co, &e->why))
 		return false;
+	simrng_init(&e->fork_rng, opt->seed, 2);
 	e->chain.sign = e->sign;
 	return world_init(e) &&
 	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
@@ -49,6 +56,7 @@ static void econ_close(struct econ *e)
 	free(e->pool);
 	free(e->free_slots);
 	free(e->funded.v);
+	simstats_release(&e->stats);
 	free(e->tx);
 	econ_sign_release(e);
 	simkeys_free(e->keys);
@@ -87,6 +95,33 @@ static bool economic_block(struct econ *e)
 	return world_block_end(e);
 }
 
+/* Blocks the run will have, roughly (for spreading the forks). */
+static uint64_t expected_blocks(const struct econ *e)
+{
+	if (!e->opt.target_txs)
+		return e->opt.target_blocks;
+	return SIM_PREMINE + e->opt.target_txs / 300 + 1;
+}
+
+/* --forks: a losing branch of 1-3 stale blocks after every
+ * expected/(forks+1) blocks, from a stream of its own (the economy is the
+ * same with and without forks); those not made by the end come then. */
+static bool maybe_fork(struct econ *e, bool at_end)
+{
+	uint64_t every = expected_blocks(e) / (e->opt.forks + 1) + 1;
+	while (e->forks_done < e->opt.forks &&
+	       (at_end || e->chain.height >= every * (e->forks_done + 1))) {
+		uint32_t len = (uint32_t)simrng_range(&e->fork_rng, 1, 3);
+		if (!simchain_stale_branch(&e->chain, len, e->chain.payout, e->chain.payout_len,
+					   e->time + 1, &e->why))
+			return false;
+		e->forks_done++;
+		if (!at_end)
+			break;
+	}
+	return true;
+}
+
 static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 		       uint64_t *peak)
 {
@@ -96,7 +131,7 @@ static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 			return false;
 	}
 	while (!done(e)) {
-		if (!economic_block(e))
+		if (!economic_block(e) || !maybe_fork(e, false))
 			return false;
 		uint64_t live = e->pool_n - e->n_free;
 		if (live > *peak)
@@ -106,8 +141,10 @@ static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 				 e->opt.target_txs ? e->opt.target_txs : e->opt.target_blocks);
 	}
 	crime_finish(e);
-	return true;
+	return maybe_fork(e, true);
 }
+
+static json_t *generator_base(const struct econ *e, char sc[64]);
 
 /* "ransomware,scam" (or "none") into buf. */
 static const char *scenario_list(char buf[64], const struct sim_options *o)
@@ -123,6 +160,20 @@ static const char *scenario_list(char buf[64], const struct sim_options *o)
 static json_t *generator_json(const struct econ *e)
 {
 	char sc[64];
+	json_t *g = generator_base(e, sc);
+	if (e->opt.era != SIM_ERA_DEFAULT)
+		json_object_set_new(g, "profile", json_string(sim_era_params(e->opt.era)->name));
+	if (e->opt.forks)
+		json_object_set_new(g, "stale_blocks", json_integer((json_int_t)e->chain.stale));
+	if (e->opt.xor)
+		json_object_set_new(g, "xor", json_true());
+	if (e->opt.rev)
+		json_object_set_new(g, "rev", json_true());
+	return g;
+}
+
+static json_t *generator_base(const struct econ *e, char sc[64])
+{
 	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "program",
 			 "proceeds simulate", "seed", (json_int_t)e->opt.seed,
 			 "network", network_params(e->opt.net)->name, "scenario",
@@ -249,6 +300,11 @@ static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *cr
 	s->exchanges = e->n_exchanges, s->miners = e->n_miners;
 	memcpy(s->script_count, e->script_count, sizeof(s->script_count));
 	s->pow_meets_minimum = simchain_meets_minimum(&e->chain);
+	s->inputs = e->inputs, s->outputs = e->outputs;
+	s->stale_blocks = e->chain.stale;
+	s->coinjoins = e->coinjoins, s->tx0s = e->tx0s, s->payjoins = e->payjoins;
+	s->stats = e->opt.stats;
+	s->paid_outputs = e->stats.outputs, s->reused_outputs = e->stats.reused;
 	json_array_foreach(crimes, i, crime) {
 		s->crime = true;
 		s->victims_paid += (uint32_t)json_array_size(json_object_get(crime, "seeds"));

@@ -10,7 +10,8 @@
 
 bool hack_init(struct econ *e, struct crime *c)
 {
-	if (!world_add_entity(e, SIM_CRIMINAL, "hot-wallet-thief", SCRIPT_P2TR))
+	if (!world_add_entity(e, SIM_CRIMINAL, "hot-wallet-thief",
+			      sim_era_params(e->opt.era)->p2tr ? SCRIPT_P2TR : SCRIPT_P2WPKH))
 		return false;
 	c->criminal = e->n_ent - 1;
 	c->target_exchange = e->first_exchange + (uint32_t)simrng_below(&e->rng, e->n_exchanges);

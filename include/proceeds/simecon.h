@@ -14,6 +14,7 @@
 #include "proceeds/simchain.h"
 #include "proceeds/simkeys.h"
 #include "proceeds/simrng.h"
+#include "proceeds/simstats.h"
 #include "proceeds/simtx.h"
 #include "proceeds/simwriter.h"
 
@@ -109,6 +110,10 @@ struct sim_options {
 	unsigned coinjoin_permille; /* chance of a CoinJoin round per block */
 	unsigned payjoin_permille;  /* share of merchant payments made as PayJoins */
 	unsigned threads;        /* signing threads besides the main one */
+	bool stats;              /* count address reuse exactly (simstats.h) */
+	uint32_t forks;          /* competing branches that lose (stale blocks) */
+	bool xor;                /* obfuscate blk/rev files, write xor.dat */
+	bool rev;                /* write rev*.dat (Core's undo data) */
 };
 
 struct sim_crime;
@@ -145,6 +150,9 @@ struct econ {
 	struct sim_world *world; /* the honest actors' state (simworld.c) */
 	struct sim_crime *crime; /* NULL without a scenario */
 	struct sim_mix *mix;     /* CoinJoins and PayJoins (simmix.c) */
+	struct simstats stats;   /* with opt.stats */
+	struct simrng fork_rng;  /* --forks draws (not the economy's stream) */
+	uint32_t forks_done;
 	const char *why;         /* last error */
 };
 
