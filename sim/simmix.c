@@ -163,6 +163,10 @@ static bool whirlpool(struct econ *e)
 	}
 	if (n < WP_USERS)
 		return true; /* premix outputs stay as the users' coins */
+	/* Fees above what the margins pay (5 P2WPKH in, 5 out: < 520 vB):
+	 * the round waits and the premix outputs stay the users' coins. */
+	if (WP_USERS * PREMIX_MARGIN < e->feerate * 520)
+		return true;
 	for (uint32_t i = 0; i < n; i++) {
 		struct sim_entity *u = &e->ent[m->owner_of_in[i]];
 		m->dests[i] = (struct sim_dest){ u->id, { 0 }, pool, false };
