@@ -22,7 +22,8 @@ static int cmp(const void *a, const void *b)
 static double median_us(struct store *st, const struct idx_tip *tip, unsigned models,
 			const struct trace_specs *s, size_t *n_outs)
 {
-	struct trace_params p = { models, 1u << TAG_CAT_EXCHANGE, 10, 546, 100000, false, 0 };
+	struct trace_params p = { models, 1u << TAG_CAT_EXCHANGE, 10, 546, 100000, false, 0,
+				  TRACE_CJ_MODEL };
 	double t[RUNS];
 	const char *why;
 

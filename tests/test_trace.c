@@ -2,7 +2,9 @@
  * real: a split, a merge of two tainted sources with clean coins and a
  * fee (spending an output of the same block), a tx spending its own
  * change in the same block, a tagged exit, a deposit address inferred
- * from a sweep, a CoinJoin crossed pro rata, unspent endpoints, dust,
+ * from a sweep, a payment into a tagged one-time deposit address (the
+ * exit, not a sweep), a CoinJoin crossed under each model's own rule and
+ * pro rata, unspent endpoints, dust,
  * max-edges, and the JSON passing `proceeds report`'s checks, twice
  * byte-identical. FIFO/LIFO/TIHO figures are worked by hand from
  * docs/taint-models.md (comments show the arithmetic). */
@@ -25,7 +27,7 @@
 
 #define C 100000000ULL
 
-enum { N_BLOCKS = 7 };
+enum { N_BLOCKS = 8 };
 
 struct world {
 	struct hc_buf raw[N_BLOCKS];
@@ -37,9 +39,9 @@ struct world {
 static struct world W;
 
 /* Txnums: block 0 cb=0; 1 cb=1; 2 cb=2; 3 cb=3 S=4 M=5; 4 cb=6 P1=7 P2=8;
- * 5 cb=9 Wsweep=10 D=11; 6 cb=12 J=13. */
+ * 5 cb=9 Wsweep=10 D=11; 6 cb=12 J=13; 7 cb=14 T=15. */
 enum { CB0 = 0, CB1 = 1, CB2 = 2, S_TX = 4, M_TX = 5, P1 = 7, P2 = 8, CB5 = 9,
-       SWEEP = 10, D_TX = 11, J_TX = 13 };
+       SWEEP = 10, D_TX = 11, J_TX = 13, T_TX = 15 };
 
 struct txspec {
 	size_t n_in;
@@ -149,6 +151,12 @@ static int setup(void **state)
 		{ 3, { { 4, 1, 0 }, { 5, 0, 0 }, { 5, 0, 1 } }, 5,
 		  { C / 2, C / 2, C / 2, 70000000, 79980000 }, { 50, 51, 52, 53, 54 } },
 	};
+	const struct txspec b7[2] = {
+		{ 0, { { 0 } }, 1, { 50 * C }, { 7 } },
+		/* T pays D:1 whole (fee 10,000) into deposit address 31, tagged
+		 * and used once: a payment into the exchange, not a sweep. */
+		{ 1, { { 5, 2, 1 } }, 1, { 1999980000 }, { 31 } },
+	};
 	struct index_options o = { .create = true };
 	const char *why;
 
@@ -160,6 +168,7 @@ static int setup(void **state)
 	make_block(4, b4, 3);
 	make_block(5, b5, 3);
 	make_block(6, b6, 2);
+	make_block(7, b7, 2);
 	snprintf(W.dir, sizeof(W.dir), "%s", helper_tmpdir());
 	assert_true(index_open(&W.idx, W.dir, NETWORK_REGTEST, &o, &why));
 	for (unsigned h = 0; h < N_BLOCKS; h++)
@@ -167,6 +176,7 @@ static int setup(void **state)
 	assert_true(index_flush(W.idx, true, &why));
 	assert_true(index_tip(W.idx, &W.tip));
 	put_tag(index_store(W.idx), 30, "Exchange A");
+	put_tag(index_store(W.idx), 31, "Exchange A");
 	return 0;
 }
 
@@ -186,7 +196,8 @@ static const struct trace_seed SEEDS[2] = { { CB0, 0, 0 }, { CB2, 0, 0 } };
 
 static struct trace_params params(unsigned models)
 {
-	struct trace_params p = { models, 1u << TAG_CAT_EXCHANGE, 50, 546, 100000, false, 0 };
+	struct trace_params p = { models, 1u << TAG_CAT_EXCHANGE, 50, 546, 100000, false, 0,
+				  TRACE_CJ_MODEL };
 	return p;
 }
 
@@ -300,7 +311,7 @@ static void test_exits(void **state)
 	assert_int_equal(d->basis, TRACE_BASIS_TAGGED);
 	assert_string_equal(r.ents[d->entity].label, "Exchange A");
 	assert_int_equal(d->traced[TAINT_FIFO], 10 * C);
-	assert_int_equal(out_of(&r, D_TX, 1)->status, TRACE_UNSPENT);
+	assert_int_equal(out_of(&r, D_TX, 1)->status, TRACE_FOLLOWED);  /* into T */
 	/* Deposit address 21 carries no tag: inferred from the sweep into 30. */
 	dep = out_of(&r, P2, 0);
 	assert_int_equal(dep->status, TRACE_EXIT);
@@ -310,30 +321,101 @@ static void test_exits(void **state)
 	assert_int_equal(dep->sweep_height, 5);
 	/* The sweep's own output is not traced: the deposit is the exit. */
 	assert_null(out_of(&r, SWEEP, 0));
-	/* FIFO: exits 10 + 2 BTC. */
-	assert_int_equal(r.tot[TRACE_AT_EXITS][TAINT_FIFO], 12 * C);
+	/* FIFO: exits 10 + 2 + 19.9998 BTC. */
+	assert_int_equal(r.tot[TRACE_AT_EXITS][TAINT_FIFO], 12 * C + 1999980000);
 	trace_result_release(&r);
 }
 
-static void test_coinjoin(void **state)
+/* D:1's one spend pays the tagged deposit address 31 in full. 31 has no
+ * other receipt, so T is a payment into the exchange, not a sweep out of
+ * a deposit: D:1 is followed and 31 is the exit, tagged. (The sweep into
+ * the hot wallet 30, reused, stays a sweep: test_exits.) */
+static void test_payment_into_tagged_deposit(void **state)
 {
+	struct trace_result r;
+	struct trace_params p = params(TAINT_MODELS_ALL);
+	const struct trace_out *d, *t;
+
+	(void)state;
+	run(&r, &p, 2);
+	d = out_of(&r, D_TX, 1);
+	assert_non_null(d);
+	assert_int_equal(d->status, TRACE_FOLLOWED);
+	assert_false(d->has_sweep);
+	t = out_of(&r, T_TX, 0);
+	assert_non_null(t);
+	assert_int_equal(t->status, TRACE_EXIT);
+	assert_int_equal(t->basis, TRACE_BASIS_TAGGED);
+	assert_false(t->has_sweep);
+	assert_string_equal(r.ents[t->entity].label, "Exchange A");
+	assert_int_equal(t->traced[TAINT_FIFO], 1999980000);
+	assert_int_equal(t->hop, 3);
+	trace_result_release(&r);
+}
+
+/* J: P1:0 (vin 0, 1 BTC, all of it tainted in FIFO and LIFO, h under
+ * haircut) and two clean 1 BTC coins; outputs 0.5 x 3, 0.7, 0.7998, fee
+ * 20,000. Pro rata, output o gets floor(T * w_o / 3e8): for T = 1e8,
+ * 0.5 -> 16,666,666; 0.7 -> 23,333,333; 0.7998 -> 26,660,000. */
+static const uint64_t J_VALUE[5] = { C / 2, C / 2, C / 2, 70000000, 79980000 };
+static const uint64_t J_PRORATA[5] = { 16666666, 16666666, 16666666, 23333333, 26660000 };
+
+static uint64_t prorata(uint64_t t, uint64_t w, uint64_t v)
+{
+	return (uint64_t)((unsigned __int128)t * w / v);
+}
+
+/* Haircut across J under both rules, per source: P1 took from M:1
+ * (5,999,980,000 sat; src 0 999,992,500, src 1 2,499,993,749, see
+ * test_split_merge_fees) its 1 BTC output pro rata, and J shares each
+ * source's part of P1:0 pro rata again. */
+static uint64_t j_haircut(const struct trace_result *r, uint32_t o)
+{
+	uint64_t s0 = prorata(999992500, C, 5999980000ULL),
+		 s1 = prorata(2499993749ULL, C, 5999980000ULL);
+
+	assert_int_equal(out_of(r, P1, 0)->traced[TAINT_HAIRCUT], s0 + s1);
+	return prorata(s0, J_VALUE[o], 3 * C) + prorata(s1, J_VALUE[o], 3 * C);
+}
+
+static void test_coinjoin_model_rule(void **state)
+{
+	/* Each model its own rule. FIFO: line [P1:0 1e8 | clean 2e8]: o0, o1
+	 * take the tainted 1e8. LIFO: [clean 2e8 | P1:0 1e8]: o3 [2e8, 2.2e8)
+	 * holds 2e7, o4 [2.2e8, 2.9998e8) 79,980,000, the fee the last 20,000.
+	 * TIHO had left P1:0 clean: nothing to spread. */
+	static const uint64_t fifo[5] = { C / 2, C / 2, 0, 0, 0 };
+	static const uint64_t lifo[5] = { 0, 0, 0, 20000000, 79980000 };
 	struct trace_result r;
 	struct trace_params p = params(TAINT_MODELS_ALL);
 
 	(void)state;
 	run(&r, &p, 2);
-	/* J: 1 tainted BTC of 3 in. Every model goes pro rata across the
-	 * mix: 0.5 -> floor(1e8 * 5e7 / 3e8) = 16,666,666; 0.7 -> 23,333,333;
-	 * 0.7998 -> 26,660,000. TIHO had left P1:0 clean: nothing to spread. */
 	for (uint32_t o = 0; o < 5; o++) {
 		const struct trace_out *x = out_of(&r, J_TX, o);
-		uint64_t want = o < 3 ? 16666666 : o == 3 ? 23333333 : 26660000;
 		assert_non_null(x);
 		assert_int_equal(x->coinjoin, COINJOIN_GENERIC);
 		assert_true(x->mixed);
-		assert_int_equal(x->traced[TAINT_FIFO], want);
-		assert_int_equal(x->traced[TAINT_LIFO], want);
-		assert_int_equal(x->traced[TAINT_TIHO], 0);
+		expect(&r, J_TX, o, fifo[o], lifo[o], 0, j_haircut(&r, o));
+	}
+	trace_result_release(&r);
+}
+
+static void test_coinjoin_haircut_rule(void **state)
+{
+	/* Every model pro rata across the mix (--coinjoin-rule haircut). */
+	struct trace_result r;
+	struct trace_params p = params(TAINT_MODELS_ALL);
+
+	(void)state;
+	p.coinjoin_rule = TRACE_CJ_HAIRCUT;
+	run(&r, &p, 2);
+	for (uint32_t o = 0; o < 5; o++) {
+		const struct trace_out *x = out_of(&r, J_TX, o);
+		assert_non_null(x);
+		assert_int_equal(x->coinjoin, COINJOIN_GENERIC);
+		assert_true(x->mixed);
+		expect(&r, J_TX, o, J_PRORATA[o], J_PRORATA[o], 0, j_haircut(&r, o));
 		assert_int_equal(x->status, TRACE_UNSPENT);
 	}
 	trace_result_release(&r);
@@ -346,6 +428,7 @@ static void test_dust_and_limits(void **state)
 
 	(void)state;
 	p.min_sats = 30000000;    /* the CoinJoin's slices fall below it */
+	p.coinjoin_rule = TRACE_CJ_HAIRCUT;
 	run(&r, &p, 2);
 	assert_int_equal(out_of(&r, J_TX, 0)->status, TRACE_DUST);
 	assert_true(r.tot[TRACE_DUST_PART][TAINT_FIFO] >= 3 * 16666666ULL);
@@ -419,7 +502,7 @@ static char *dump(void)
 	if (!reportcheck_trace(j, &why))
 		fprintf(stderr, "reportcheck: %s\n", why);
 	assert_true(reportcheck_trace(j, &why));
-	assert_int_equal(json_array_size(json_object_get(j, "exits")), 2);
+	assert_int_equal(json_array_size(json_object_get(j, "exits")), 3);
 	assert_int_equal(json_array_size(json_object_get(j, "entities")), 1);
 	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
@@ -435,6 +518,8 @@ static void test_json_deterministic(void **state)
 	assert_string_equal(a, b);
 	assert_non_null(strstr(a, "\"evidence\": \"inferred: swept into Exchange A\""));
 	assert_non_null(strstr(a, "\"kind\": \"generic\""));
+	assert_non_null(strstr(a, "\"coinjoin_rule\": \"model\""));
+	assert_non_null(strstr(a, "\"rule\": \"each model's own rule across the mix\""));
 	free(a);
 	free(b);
 }
@@ -445,7 +530,9 @@ int main(void)
 		cmocka_unit_test(test_split_merge_fees),
 		cmocka_unit_test(test_own_change_same_block),
 		cmocka_unit_test(test_exits),
-		cmocka_unit_test(test_coinjoin),
+		cmocka_unit_test(test_payment_into_tagged_deposit),
+		cmocka_unit_test(test_coinjoin_model_rule),
+		cmocka_unit_test(test_coinjoin_haircut_rule),
 		cmocka_unit_test(test_dust_and_limits),
 		cmocka_unit_test(test_one_model_and_errors),
 		cmocka_unit_test(test_json_deterministic),

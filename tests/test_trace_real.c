@@ -116,7 +116,8 @@ static void test_block9_coinbase_all_models(void **state)
 	char path[4096], dir[256];
 	struct utxo u = { NULL, 0, 0 };
 	struct index_options opt = { .create = true };
-	struct trace_params p = { TAINT_MODELS_ALL, 0, UINT32_MAX, 0, 10000000, false, 0 };
+	struct trace_params p = { TAINT_MODELS_ALL, 0, UINT32_MAX, 0, 10000000, false, 0,
+				  TRACE_CJ_MODEL };
 	struct trace_result r;
 	struct trace_seed seed = { 0, 0, 0 };
 	struct hash256 seed_txid;

@@ -149,6 +149,9 @@ static bool one_opt(struct trace_opts *o, int argc, char **argv, int *i)
 		return !bad;
 	if (cli_opt_value(&v, argc, argv, i, "--model", &bad))
 		return !bad && parse_models(&o->p.models, v);
+	if (cli_opt_value(&v, argc, argv, i, "--coinjoin-rule", &bad))
+		return !bad && (trace_coinjoin_rule_from_name(&o->p.coinjoin_rule, v) ||
+				!cli_error("trace", "--coinjoin-rule: '%s' (model, haircut)", v));
 	if (cli_opt_value(&v, argc, argv, i, "--stop-at", &bad))
 		return !bad && parse_stop(&o->p.stop_mask, v);
 	for (size_t k = 0; k < 3; k++)
@@ -313,6 +316,8 @@ const struct cli_command cmd_trace = {
 	"  --max-edges N    stop after about N tainted outputs (default 100000)\n"
 	"  --after TIME     ADDR receipts from TIME; seeds must be unspent then\n"
 	"  --before TIME    ADDR receipts and spends before TIME (Unix or ISO UTC)\n"
+	"  --coinjoin-rule model|haircut  across a detected CoinJoin: each model\n"
+	"                   its own rule (default), or all pro rata\n"
 	"  --update FILE    re-run a saved trace on the current index and show\n"
 	"                   only what moved (new hops, status changes, new exits)\n"
 	"  Output: proceeds-trace/1 JSON (docs/trace-format.md) with --json or\n"

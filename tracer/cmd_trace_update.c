@@ -46,6 +46,10 @@ static bool saved_params(struct trace_opts *o, const json_t *saved)
 	o->after = (uint64_t)json_integer_value(json_object_get(p, "after"));
 	o->p.has_before = json_is_integer(json_object_get(p, "before"));
 	o->p.before = (uint64_t)json_integer_value(json_object_get(p, "before"));
+	/* Saved before the option existed: every mix was crossed pro rata. */
+	if (!trace_coinjoin_rule_from_name(&o->p.coinjoin_rule,
+					   str(p, "coinjoin_rule") ? str(p, "coinjoin_rule") : "haircut"))
+		return false;
 	return o->p.models && o->p.max_edges;
 }
 

@@ -480,7 +480,7 @@ bool taint_tx(struct taint_ctx *ctx, const struct taint_tx_result **res,
 {
 	struct txv t = { in, n_in, out_value, n_out, 0, 0 };
 	bool mix = (opts & TAINT_TX_MIX) != 0;
-	uint32_t flags = mix ? TAINT_F_MIXED : 0;
+	uint32_t flags = (opts & (TAINT_TX_MIX | TAINT_TX_MIXED_ONLY)) ? TAINT_F_MIXED : 0;
 
 	if (!tx_totals(&t, why))
 		return false;

@@ -22,6 +22,26 @@ const char *trace_status_name(enum trace_status s)
 	return "?";
 }
 
+const char *trace_coinjoin_rule_name(enum trace_coinjoin_rule r)
+{
+	switch (r) {
+	case TRACE_CJ_MODEL: return "model";
+	case TRACE_CJ_HAIRCUT: return "haircut";
+	}
+	return "?";
+}
+
+bool trace_coinjoin_rule_from_name(enum trace_coinjoin_rule *out, const char *name)
+{
+	if (strcmp(name, "model") == 0)
+		*out = TRACE_CJ_MODEL;
+	else if (strcmp(name, "haircut") == 0)
+		*out = TRACE_CJ_HAIRCUT;
+	else
+		return false;
+	return true;
+}
+
 bool trace_grow(void **p, size_t *cap, size_t need, size_t el)
 {
 	size_t n = *cap ? *cap : 16;
@@ -301,6 +321,19 @@ static bool new_outputs(struct trace_ctx *c, const struct idx_tx *tx,
 	return true;
 }
 
+/* taint_tx's options for a tx of CoinJoin kind cj under the params' rule. */
+static unsigned mix_opts(const struct trace_params *p, enum coinjoin_kind cj)
+{
+	if (cj == COINJOIN_NONE)
+		return 0;
+	switch (p->coinjoin_rule) {
+	case TRACE_CJ_MODEL: return TAINT_TX_MIXED_ONLY;
+	case TRACE_CJ_HAIRCUT: return TAINT_TX_MIX;
+	}
+	assert(!"bad coinjoin rule");
+	return TAINT_TX_MIX;
+}
+
 static bool run_tx_body(struct trace_ctx *c, const struct idx_tx *tx, const char **why)
 {
 	struct trace_result *r = c->r;
@@ -318,7 +351,7 @@ static bool run_tx_body(struct trace_ctx *c, const struct idx_tx *tx, const char
 		return false;
 	for (uint32_t o = 0; o < tx->n_out; o++)
 		c->outv[o] = tx->out[o].value;
-	if (!taint_tx(&c->taint, &res, r->params.models, cj != COINJOIN_NONE ? TAINT_TX_MIX : 0,
+	if (!taint_tx(&c->taint, &res, r->params.models, mix_opts(&r->params, cj),
 		      c->in, tx->n_in, c->outv, tx->n_out, why))
 		return false;
 	account(r, res);

@@ -116,11 +116,45 @@ static bool is_stop(const struct trace_ctx *c, int64_t ent)
 
 /* ---- deposit addresses inferred from sweeps ---- */
 
-/* Whether tx pays only one stop-category entity (*ent), ignoring
- * zero-value outputs: then its inputs were swept into that entity. */
-static bool pays_one_entity(struct trace_ctx *c, int64_t *ent, const struct idx_tx *tx,
-			    const char **why)
+struct reuse_scan {
+	uint64_t txnum;         /* the candidate sweep */
+	uint32_t tip_height;
+	bool reused;
+};
+
+static bool reuse_one(void *ctx, const struct idxq_hist *h)
 {
+	struct reuse_scan *s = ctx;
+
+	if (h->txnum != s->txnum && h->height <= s->tip_height)
+		s->reused = true;
+	return !s->reused;
+}
+
+/* Whether addr received in a transaction other than txnum up to the
+ * trace's tip: a collecting address (a hot wallet), not a one-time
+ * deposit address. Stops at the first such receipt. */
+static bool is_collecting(struct trace_ctx *c, bool *yes, uint64_t addr, uint64_t txnum,
+			  const char **why)
+{
+	struct reuse_scan s = { txnum, c->r->tip.height, false };
+
+	if (!idxq_history(c->st, addr, reuse_one, &s, why))
+		return false;
+	*yes = s.reused;
+	return true;
+}
+
+/* Whether tx is a sweep into one stop-category entity (*ent, else -1):
+ * every output of non-zero value pays that entity, and one of them pays
+ * a collecting address of it (is_collecting). A spend paying only one-time
+ * addresses of the entity is a payment into it: those addresses are the
+ * exits, reached by following the spend (docs/trace-format.md). */
+static bool sweep_into(struct trace_ctx *c, int64_t *ent, const struct idx_tx *tx,
+		       const char **why)
+{
+	bool collecting = false;
+
 	*ent = -1;
 	for (uint32_t o = 0; o < tx->n_out; o++) {
 		int64_t e;
@@ -134,6 +168,12 @@ static bool pays_one_entity(struct trace_ctx *c, int64_t *ent, const struct idx_
 		}
 		*ent = e;
 	}
+	for (uint32_t o = 0; *ent >= 0 && !collecting && o < tx->n_out; o++)
+		if (tx->out[o].value != 0 &&
+		    !is_collecting(c, &collecting, tx->out[o].addr, tx->txnum, why))
+			return false;
+	if (!collecting)
+		*ent = -1;
 	return true;
 }
 
@@ -148,7 +188,7 @@ static bool sweep_check(struct trace_ctx *c, size_t i, const struct idx_spend *s
 		return false;
 	if (!found)
 		return (*why = "a spent-by link names a transaction missing from the index"), false;
-	ok = pays_one_entity(c, &ent, &tx, why);
+	ok = sweep_into(c, &ent, &tx, why);
 	if (ok && ent >= 0) {
 		struct trace_out *o = &c->r->outs[i];
 		o->status = TRACE_EXIT;

@@ -151,7 +151,7 @@ static json_t *params_json(const struct trace_result *r, const struct trace_requ
 	json_object_set_new(o, "max_edges", json_integer((json_int_t)p->max_edges));
 	json_object_set_new(o, "after", opt_time(q->has_after, q->after));
 	json_object_set_new(o, "before", opt_time(p->has_before, p->before));
-	json_object_set_new(o, "coinjoin_rule", json_string("haircut"));
+	json_object_set_new(o, "coinjoin_rule", json_string(trace_coinjoin_rule_name(p->coinjoin_rule)));
 	json_object_set_new(o, "fee_rule", json_string("sink"));
 	return o;
 }
@@ -187,7 +187,8 @@ static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 	}
 	if (o->coinjoin != COINJOIN_NONE)
 		cj = json_pack("{s:s, s:s}", "kind", coinjoin_kind_name(o->coinjoin),
-			       "rule", "haircut across the mix");
+			       "rule", r->params.coinjoin_rule == TRACE_CJ_HAIRCUT ?
+			       "haircut across the mix" : "each model's own rule across the mix");
 	hash256_to_hex(hex, &o->txid);
 	json_object_set_new(h, "outpoint", outpoint_json(&o->txid, o->vout));
 	json_object_set_new(h, "txid", json_string(hex));

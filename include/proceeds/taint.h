@@ -52,8 +52,8 @@ struct taint_share {
 /* The output is fully tainted under poison. Poison is one flag, not kept
  * per source: it is the upper bound, and every source poisons the same. */
 #define TAINT_F_POISON 1u
-/* Some of this output's taint went through a detected CoinJoin, where every
- * model was replaced by the pro-rata rule (TAINT_TX_MIX). Sticky. */
+/* Some of this output's taint went through a detected CoinJoin
+ * (TAINT_TX_MIX or TAINT_TX_MIXED_ONLY). Sticky. */
 #define TAINT_F_MIXED 2u
 
 /* The taint of one output. Invariants (taint_state_check):
@@ -85,6 +85,10 @@ struct taint_input {
  * resulting amounts are placed at the front of each output, sources in
  * increasing id order. */
 #define TAINT_TX_MIX 1u
+/* TAINT_TX_MIXED_ONLY: the transaction is a detected CoinJoin, but every
+ * model keeps its own rule; only the TAINT_F_MIXED flag is set on the
+ * tainted outputs. */
+#define TAINT_TX_MIXED_ONLY 2u
 
 /* What one transaction did with the taint. All pointers borrowed from the
  * context until its next taint_tx call or release; copy with

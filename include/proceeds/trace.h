@@ -25,6 +25,17 @@
 
 struct store;
 
+/* How the models cross a detected CoinJoin (docs/taint-models.md). Both
+ * flag the outputs "through a mix"; poison is the same under both. */
+enum trace_coinjoin_rule {
+	TRACE_CJ_MODEL,         /* each model keeps its own rule (the default) */
+	TRACE_CJ_HAIRCUT,       /* every model but poison pro rata (TAINT_TX_MIX) */
+};
+/* "model", "haircut". */
+const char *trace_coinjoin_rule_name(enum trace_coinjoin_rule r);
+bool trace_coinjoin_rule_from_name(enum trace_coinjoin_rule *out, const char *name)
+	__attribute__((warn_unused_result));
+
 struct trace_params {
 	unsigned models;        /* TAINT_MODEL_BIT set, non-empty */
 	uint32_t stop_mask;     /* (1u << enum tag_category) set */
@@ -33,6 +44,7 @@ struct trace_params {
 	uint64_t max_edges;     /* at most about this many traced outputs */
 	bool has_before;
 	uint64_t before;        /* spends in blocks at or after it: stopped */
+	enum trace_coinjoin_rule coinjoin_rule;
 };
 /* Defaults of the CLI (docs/trace-format.md). */
 #define TRACE_DEFAULT_MAX_HOPS 50u
