@@ -45,6 +45,15 @@ size_t cl_key2(uint8_t *out, uint8_t sub, uint32_t a, uint32_t b)
 	return 10;
 }
 
+size_t cl_edge_key(uint8_t *out, uint32_t a, uint64_t txnum,
+		   enum cluster_heuristic h)
+{
+	cl_key(out, CLUSTER_K_EDGE, a);
+	idx_be64(out + 6, txnum);
+	out[14] = (uint8_t)h;
+	return CL_EDGE_KEY_LEN;
+}
+
 static uint8_t meta_flags(const struct cluster_meta *m)
 {
 	return (uint8_t)((m->coinjoin_skip ? 1 : 0) | (m->change ? 2 : 0) |
