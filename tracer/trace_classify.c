@@ -29,7 +29,8 @@ static size_t ahash(uint64_t addr, size_t cap)
 	return (size_t)(h ^ (h >> 31)) & (cap - 1);
 }
 
-static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2)
+static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2,
+		     const struct attrib_via *via)
 {
 	if (2 * (c->amap_n + 1) > c->amap_cap) {
 		size_t cap = c->amap_cap ? 2 * c->amap_cap : 1024;
@@ -51,18 +52,23 @@ static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2)
 	size_t j = ahash(addr, c->amap_cap);
 	while (c->amap[j].ent2)
 		j = (j + 1) & (c->amap_cap - 1);
-	c->amap[j] = (struct trace_aslot){ addr, ent2 };
+	c->amap[j] = (struct trace_aslot){ addr, ent2, *via };
 	c->amap_n++;
 	return true;
 }
 
-static uint32_t amap_get(const struct trace_ctx *c, uint64_t addr)
+static uint32_t amap_get(const struct trace_ctx *c, struct attrib_via *via,
+			 uint64_t addr)
 {
+	memset(via, 0, sizeof(*via));
 	if (!c->amap_cap)
 		return 0;
 	for (size_t j = ahash(addr, c->amap_cap);; j = (j + 1) & (c->amap_cap - 1))
-		if (!c->amap[j].ent2 || c->amap[j].addr == addr)
+		if (!c->amap[j].ent2 || c->amap[j].addr == addr) {
+			if (c->amap[j].ent2)
+				*via = c->amap[j].via;
 			return c->amap[j].ent2;
+		}
 }
 
 /* The entity index of e in the result, adding it (takes its strings). */
@@ -87,22 +93,23 @@ static bool intern(struct trace_result *r, uint32_t *idx, struct attrib_entity *
 	return true;
 }
 
-/* *ent: entity index, or -1 when the address has none. */
-static bool entity_of(struct trace_ctx *c, int64_t *ent, uint64_t addr, const char **why)
+/* *ent: entity index, or -1 when the address has none; *via: how. */
+static bool entity_of(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+		      uint64_t addr, const char **why)
 {
-	uint32_t e2 = amap_get(c, addr), idx = 0;
+	uint32_t e2 = amap_get(c, via, addr), idx = 0;
 	struct attrib_entity e;
 	bool found;
 
 	if (!e2) {
-		if (!attrib_lookup(c->st, &e, &found, addr, c->r->params.stop_mask, why))
+		if (!attrib_lookup(c->st, &e, via, &found, addr, c->r->params.stop_mask, why))
 			return false;
 		if (found && !intern(c->r, &idx, &e)) {
 			attrib_entity_release(&e);
 			return (*why = "out of memory"), false;
 		}
 		e2 = found ? idx + 2 : 1;
-		if (!amap_put(c, addr, e2))
+		if (!amap_put(c, addr, e2, via))
 			return (*why = "out of memory"), false;
 	}
 	*ent = (int64_t)e2 - 2;
@@ -118,15 +125,15 @@ static bool is_stop(const struct trace_ctx *c, int64_t ent)
 
 /* Whether tx pays only one stop-category entity (*ent), ignoring
  * zero-value outputs: then its inputs were swept into that entity. */
-static bool pays_one_entity(struct trace_ctx *c, int64_t *ent, const struct idx_tx *tx,
-			    const char **why)
+static bool pays_one_entity(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+			    const struct idx_tx *tx, const char **why)
 {
 	*ent = -1;
 	for (uint32_t o = 0; o < tx->n_out; o++) {
 		int64_t e;
 		if (tx->out[o].value == 0)
 			continue;
-		if (!entity_of(c, &e, tx->out[o].addr, why))
+		if (!entity_of(c, &e, via, tx->out[o].addr, why))
 			return false;
 		if (!is_stop(c, e) || (*ent >= 0 && e != *ent)) {
 			*ent = -1;
@@ -143,17 +150,19 @@ static bool sweep_check(struct trace_ctx *c, size_t i, const struct idx_spend *s
 	struct idx_tx tx;
 	bool found, ok;
 	int64_t ent;
+	struct attrib_via via;
 
 	if (!idxq_tx(c->st, &tx, &found, sp->txnum, why))
 		return false;
 	if (!found)
 		return (*why = "a spent-by link names a transaction missing from the index"), false;
-	ok = pays_one_entity(c, &ent, &tx, why);
+	ok = pays_one_entity(c, &ent, &via, &tx, why);
 	if (ok && ent >= 0) {
 		struct trace_out *o = &c->r->outs[i];
 		o->status = TRACE_EXIT;
 		o->entity = (uint32_t)ent;
 		o->basis = TRACE_BASIS_INFERRED;
+		o->via = via;
 		o->has_sweep = true;
 		o->sweep_txid = tx.txid;
 		o->sweep_height = sp->height;
@@ -184,16 +193,18 @@ static bool exit_check(struct trace_ctx *c, size_t i, bool spent,
 {
 	struct trace_out *o = &c->r->outs[i];
 	int64_t ent;
+	struct attrib_via via;
 
 	if (!c->r->params.stop_mask)
 		return true;
-	if (!entity_of(c, &ent, o->addr, why))
+	if (!entity_of(c, &ent, &via, o->addr, why))
 		return false;
 	o = &c->r->outs[i];
 	if (is_stop(c, ent)) {
 		o->status = TRACE_EXIT;
 		o->entity = (uint32_t)ent;
 		o->basis = TRACE_BASIS_TAGGED;
+		o->via = via;
 		return true;
 	}
 	return !spent || sweep_check(c, i, sp, why);
