@@ -53,12 +53,15 @@ struct truth {
 	int32_t *ent;
 	uint8_t *deposit;
 	size_t n_truth;             /* truth addresses found in the index */
+	struct hash256 *pj, *cj;    /* PayJoin and CoinJoin txids, sorted */
+	size_t n_pj, n_cj;
 };
 
 /* Sums over every DIR for one heuristic set. */
 struct figures {
 	double tp, clustered, same_owner;    /* address pairs */
 	uint64_t merges, false_merges, impure, exch_mixed, refused;
+	uint64_t false_pj, false_cj;         /* false merges in PayJoins, CoinJoins */
 	uint64_t largest, clusters;
 	uint64_t deposits, dep_right, dep_wrong, dep_own_tag;
 	uint64_t non_exch, non_exch_as_exch;
@@ -78,6 +81,36 @@ static void truth_release(struct truth *t)
 	free(t->exchange);
 	free(t->ent);
 	free(t->deposit);
+	free(t->pj);
+	free(t->cj);
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct hash256));
+}
+
+/* The txids of one truth list (objects with "txid"), sorted. */
+static struct hash256 *load_txids(const json_t *list, size_t *n)
+{
+	struct hash256 *v = calloc(json_array_size(list) + 1, sizeof(*v));
+	const json_t *e;
+	const char *why = NULL;
+	size_t i;
+
+	if (!v)
+		die("truth", "out of memory");
+	json_array_foreach(list, i, e)
+		if (!hash256_from_hex(&v[i], json_string_value(json_object_get(e, "txid")), &why))
+			die("truth txid", why);
+	*n = json_array_size(list);
+	qsort(v, *n, sizeof(*v), cmp_hash);
+	return v;
+}
+
+static bool has_txid(const struct hash256 *v, size_t n, const struct hash256 *h)
+{
+	return n && bsearch(h, v, n, sizeof(*v), cmp_hash) != NULL;
 }
 
 static void load_entities(struct truth *t, const json_t *ents)
@@ -148,6 +181,8 @@ static void truth_load(struct truth *t, struct store *st, const char *dir,
 		die(path, "out of memory");
 	for (uint64_t k = 0; k < n_addr; k++)
 		t->ent[k] = -1;
+	t->pj = load_txids(json_object_get(j, "payjoins"), &t->n_pj);
+	t->cj = load_txids(json_object_get(j, "coinjoins"), &t->n_cj);
 	addrs = json_object_get(j, "addresses");
 	json_array_foreach(addrs, i, row)
 		load_address(t, st, *net, row);
@@ -218,6 +253,23 @@ static void pair_figures(struct figures *f, const struct truth *t,
 	free(per_ent);
 }
 
+/* Whether the tx of a false merge is a PayJoin or a CoinJoin. */
+static void false_merge_kind(struct figures *f, const struct truth *t,
+			     struct store *st, uint64_t txnum, uint64_t wrong)
+{
+	struct idx_tx tx;
+	bool found;
+	const char *why = NULL;
+
+	if (!idxq_tx(st, &tx, &found, txnum, &why) || !found)
+		die("merge tx", why ? why : "missing");
+	if (has_txid(t->pj, t->n_pj, &tx.txid))
+		f->false_pj += wrong;
+	else if (has_txid(t->cj, t->n_cj, &tx.txid))
+		f->false_cj += wrong;
+	idx_tx_release(&tx);
+}
+
 /* Recorded merges (C e) that joined two different owners. */
 static void merge_figures(struct figures *f, const struct truth *t,
 			  struct store *st)
@@ -233,12 +285,15 @@ static void merge_figures(struct figures *f, const struct truth *t,
 		cursor_init(&c, v, vl);
 		if (!cursor_varint(&c, &conf) || !cursor_varint(&c, &n))
 			die("merges", "damaged record");
+		uint64_t wrong = 0;
 		for (uint64_t i = 0; i < n && cursor_varint(&c, &b); i++) {
 			f->merges++;
-			f->false_merges += a < t->n_addr && b < t->n_addr &&
-					   t->ent[a] >= 0 && t->ent[b] >= 0 &&
-					   t->ent[a] != t->ent[b];
+			wrong += a < t->n_addr && b < t->n_addr && t->ent[a] >= 0 &&
+				 t->ent[b] >= 0 && t->ent[a] != t->ent[b];
 		}
+		f->false_merges += wrong;
+		if (wrong)
+			false_merge_kind(f, t, st, idx_rd64(k + 6), wrong);
 	}
 	if (store_iter_error(it))
 		die("merges", store_iter_error(it));
@@ -358,6 +413,8 @@ static void figures_add(struct figures *f, const struct figures *d)
 	f->same_owner += d->same_owner;
 	f->merges += d->merges;
 	f->false_merges += d->false_merges;
+	f->false_pj += d->false_pj;
+	f->false_cj += d->false_cj;
 	f->impure += d->impure;
 	f->exch_mixed += d->exch_mixed;
 	f->refused += d->refused;
@@ -373,11 +430,12 @@ static void figures_add(struct figures *f, const struct figures *d)
 
 static void print_row(const struct figures *f, const char *name)
 {
-	printf("| %s | %.6f | %.4f | %llu of %llu | %llu | %llu | %llu | %llu | "
+	printf("| %s | %.6f | %.4f | %llu of %llu (PayJoin %llu, CoinJoin %llu) | %llu | %llu | %llu | %llu | "
 	       "%llu / %llu (%llu tagged themselves), %llu wrong | %llu of %llu |\n", name,
 	       f->clustered ? f->tp / f->clustered : 1.0,
 	       f->same_owner ? f->tp / f->same_owner : 0.0,
 	       (unsigned long long)f->false_merges, (unsigned long long)f->merges,
+	       (unsigned long long)f->false_pj, (unsigned long long)f->false_cj,
 	       (unsigned long long)f->impure, (unsigned long long)f->exch_mixed,
 	       (unsigned long long)f->refused, (unsigned long long)f->largest,
 	       (unsigned long long)f->dep_right, (unsigned long long)f->deposits,

@@ -271,6 +271,8 @@ static void state_release(struct cl_state *s)
 	cl_map_release(&s->guard);
 	free(s->scratch);
 	free(s->ids);
+	free(s->loaded);
+	cl_moves_release(&s->moves);
 }
 
 /* The final batch: roots, members, entities and the new state. */
@@ -305,7 +307,7 @@ static bool commit(struct cl_state *s, const struct idx_tip *tip,
 static bool prepare(struct cl_state *s, const struct idx_tip *tip,
 		    const char **why)
 {
-	if (!unionfind_track(&s->uf, CLUSTER_CHUNK_SHIFT) || !(s->batch = store_batch_new()))
+	if (!(s->batch = store_batch_new()))
 		return (*why = "out of memory"), false;
 	if (!cl_roots_load(s, why))
 		return false;
@@ -314,6 +316,9 @@ static bool prepare(struct cl_state *s, const struct idx_tip *tip,
 	s->seen_addr = s->meta.n_addr;
 	if (!cl_tags_load(&s->tags, s->st, tip->next_addr, why))
 		return false;
+	for (size_t i = 0; i < s->tags.n; i++)
+		if (!cl_touch(s, s->tags.v[i].addr, why))
+			return false;
 	return !s->opt.guard || cl_guard_init(s, why);
 }
 

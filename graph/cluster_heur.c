@@ -309,6 +309,12 @@ bool cl_process_tx(struct cl_state *s, const struct idx_tx *tx,
 {
 	bool cj = false;
 
+	for (uint32_t i = 0; !tx->coinbase && i < tx->n_in; i++)
+		if (!cl_touch(s, tx->in[i].addr, why))
+			return false;
+	for (uint32_t o = 0; o < tx->n_out; o++)
+		if (!cl_touch(s, tx->out[o].addr, why))
+			return false;
 	if (!tx->coinbase && tx->n_in >= 2 && !multi_input(s, &cj, tx, why))
 		return false;
 	if (!tx->coinbase && !cj && s->opt.change && !cl_change(s, tx, why))

@@ -37,73 +37,11 @@ bool cl_flush_pending(struct cl_state *s, bool force, const char **why)
 	return ok;
 }
 
-static uint32_t rd32le(const uint8_t *p)
+uint32_t cl_rd32le(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
 }
-
-/* Decodes a stored chunk into roots[0..n); false when damaged. */
-static bool chunk_decode(uint32_t *roots, size_t n, uint32_t base,
-			 const uint8_t *v, size_t vlen)
-{
-	if (vlen != 4 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		roots[i] = rd32le(v + 4 * i);
-		if (roots[i] > base + i)
-			return false;
-	}
-	return true;
-}
-
-bool cl_roots_load(struct cl_state *s, const char **why)
-{
-	uint32_t n = (uint32_t)s->meta.n_addr;
-	if (!unionfind_grow(&s->uf, n))
-		return (*why = "out of memory for the address sets"), false;
-	for (uint32_t base = 0; base < n; base += CLUSTER_CHUNK_IDS) {
-		uint8_t k[6], *v = NULL;
-		size_t vlen, cnt = n - base < CLUSTER_CHUNK_IDS ? n - base : CLUSTER_CHUNK_IDS;
-		bool found;
-		if (!store_get(s->st, &v, &vlen, &found, k,
-			       cl_key(k, CLUSTER_K_ROOTS, base >> CLUSTER_CHUNK_SHIFT), why))
-			return false;
-		bool ok = found && chunk_decode(s->uf.parent + base, cnt, base, v, vlen);
-		free(v);
-		if (!ok)
-			return (*why = "cluster root chunk missing or damaged "
-				       "(run cluster build --rebuild)"), false;
-	}
-	s->loaded_n = n;
-	s->uf.sets = 0;
-	for (uint32_t i = 0; i < n; i++)
-		s->uf.sets += s->uf.parent[i] == i;
-	unionfind_clear_dirty(&s->uf);
-	return true;
-}
-
-/* parent[i] <= i, so one increasing pass leaves every id pointing at its
- * root. */
-static void flatten(struct unionfind *u)
-{
-	for (uint32_t i = 0; i < u->n; i++) {
-		uint32_t r = u->parent[u->parent[i]];
-		if (r != u->parent[i]) {
-			u->parent[i] = r;
-			u->dirty[i >> u->dirty_shift] = 1;
-		}
-	}
-}
-
-/* Membership changes of one build: (new root << 32 | id) for every id
- * that joined another cluster, and the roots that stopped being roots. */
-struct cl_moves {
-	uint64_t *v;
-	size_t n, cap;
-	uint32_t *gone;
-	size_t n_gone, cap_gone;
-};
 
 static bool push64(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
 {
@@ -133,14 +71,12 @@ static bool push32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 	return true;
 }
 
-/* Compares one dirty chunk with its stored form (old roots) and notes
- * every membership change in m. */
-static bool chunk_diff(struct cl_state *s, struct cl_moves *m, uint32_t base,
-		       size_t cnt, uint32_t *old, const char **why)
+bool cl_chunk_stored(struct cl_state *s, uint32_t *old, uint32_t base,
+		     size_t cnt, const char **why)
 {
 	uint8_t k[6], *v = NULL;
 	size_t vlen;
-	bool found = false, ok = true;
+	bool found = false;
 
 	if (base < s->loaded_n &&
 	    !store_get(s->st, &v, &vlen, &found, k,
@@ -150,8 +86,20 @@ static bool chunk_diff(struct cl_state *s, struct cl_moves *m, uint32_t base,
 		old[i] = base + (uint32_t)i;
 	if (found && vlen <= 4 * cnt)
 		for (size_t i = 0; i < vlen / 4; i++)
-			old[i] = rd32le(v + 4 * i);
+			old[i] = cl_rd32le(v + 4 * i);
 	free(v);
+	return true;
+}
+
+/* Compares one dirty chunk with its stored form (old roots) and notes
+ * every membership change in m. */
+static bool chunk_diff(struct cl_state *s, struct cl_moves *m, uint32_t base,
+		       size_t cnt, uint32_t *old, const char **why)
+{
+	bool ok = true;
+
+	if (!cl_chunk_stored(s, old, base, cnt, why))
+		return false;
 	for (size_t i = 0; ok && i < cnt; i++) {
 		uint32_t id = base + (uint32_t)i, now = s->uf.parent[id];
 		if (old[i] == now)
@@ -242,21 +190,26 @@ static bool save_chunks(struct cl_state *s, struct store_batch *b,
 
 bool cl_roots_save(struct cl_state *s, struct store_batch *b, const char **why)
 {
-	struct cl_moves m = { 0 };
+	struct cl_moves *m = &s->moves;
 	uint32_t *old = malloc(CLUSTER_CHUNK_IDS * sizeof(*old));
 	uint8_t *buf = malloc(CLUSTER_CHUNK_IDS * 4);
 	bool ok = old && buf;
 
 	if (!ok)
 		*why = "out of memory";
-	flatten(&s->uf);
-	ok = ok && save_chunks(s, b, &m, old, buf, why) &&
-	     put_members(s, b, &m, why);
+	ok = ok && cl_flatten(s, why);
+	m->n = m->n_gone = 0;
+	ok = ok && save_chunks(s, b, m, old, buf, why) && put_members(s, b, m, why);
 	free(old);
 	free(buf);
-	free(m.v);
-	free(m.gone);
 	return ok;
+}
+
+void cl_moves_release(struct cl_moves *m)
+{
+	free(m->v);
+	free(m->gone);
+	memset(m, 0, sizeof(*m));
 }
 
 bool cluster_root(struct store *st, uint64_t *root, uint64_t addr,
@@ -281,7 +234,7 @@ bool cl_root_lookup(struct store *st, uint64_t *root, bool *covered,
 		       cl_key(k, CLUSTER_K_ROOTS, (uint32_t)(addr >> CLUSTER_CHUNK_SHIFT)), why))
 		return false;
 	if (found && off + 4 <= vlen) {
-		uint32_t r = rd32le(v + off);
+		uint32_t r = cl_rd32le(v + off);
 		if (r > addr) {
 			free(v);
 			return (*why = "cluster root chunk is damaged"), false;

@@ -8,6 +8,7 @@
 #define PROCEEDS_TESTS_HELPER_SYNTHIDX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -26,5 +27,11 @@ void synthidx_init(struct synthidx *g, uint64_t seed);
  * a store error. */
 bool synthidx_append(struct synthidx *g, struct store *st, uint64_t to,
 		     const char **why) __attribute__((warn_unused_result));
+
+/* Appends one tx spending addresses in_addr[0..n_in) (n_in <= 16) to one
+ * fresh address, and moves the tip. */
+bool synthidx_append_tx(struct synthidx *g, struct store *st,
+			const uint64_t *in_addr, size_t n_in, const char **why)
+	__attribute__((warn_unused_result));
 
 #endif

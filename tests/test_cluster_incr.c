@@ -6,8 +6,12 @@
 #include "proceeds/cluster.h"
 #include "proceeds/cluster_query.h"
 #include "proceeds/cursor.h"
+#include "proceeds/index_rec.h"
+#include "proceeds/script.h"
+#include "proceeds/tags.h"
 #include "proceeds/store.h"
 #include "helper.h"
+#include "helper_chain.h"
 #include "helper_synthidx.h"
 
 #include <stdarg.h>
@@ -18,7 +22,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define N_TXS 20000
+#define N_TXS 30000
 
 static struct store *open_fresh(char *dir, size_t len)
 {
@@ -38,6 +42,39 @@ static void build(struct store *st, struct cluster_build_stats *s)
 
 	cluster_options_default(&o);
 	assert_true(cluster_build(st, s, &o, NETWORK_REGTEST, NULL, NULL, &why));
+}
+
+/* Gives address id an owner key (the synthetic index has none) and a
+ * tag of an exchange, so that entities, their sizes and the guard are
+ * compared too. */
+static void tag_id(struct store *st, uint64_t id, const char *label)
+{
+	struct tag t;
+	uint8_t script[25], k[IDX_KEY_MAX], tk[TAG_KEY_MAX];
+	struct idx_buf v;
+	size_t vlen;
+	const char *why = NULL;
+
+	memset(&t, 0, sizeof(t));
+	t.owner_key_len = script_owner_key(t.owner_key, script, hc_p2pkh(script, id + 7));
+	idx_buf_init(&v);
+	idx_buf_varint(&v, id);
+	assert_true(store_put(st, k, idx_key_addr(k, t.owner_key, t.owner_key_len),
+			      v.p, v.len, &why));
+	idx_buf_release(&v);
+	t.category = TAG_CAT_EXCHANGE;
+	t.score = (uint8_t)(50 + id % 50);
+	tag_set_field(t.label, label);
+	tag_set_field(t.source, "test");
+	uint8_t *tv = tag_encode(&vlen, &t);
+	assert_true(store_put(st, tk, tag_key(tk, &t), tv, vlen, &why));
+	free(tv);
+}
+
+static void tag_some(struct store *st)
+{
+	for (uint64_t id = 100; id < 4000; id += 37)  /* chunk 0 only */
+		tag_id(st, id, id % 3 ? "Alpha" : "alpha");
 }
 
 /* Every 'C' record but the state and the member segments, concatenated. */
@@ -128,6 +165,10 @@ static size_t check_members(struct store *st, uint64_t n_addr)
 			assert_int_equal(root[c.v[i]], r);
 			assert_true(i == 1 || c.v[i] > c.v[i - 1]);
 		}
+		struct cluster_entity e;
+		assert_true(cluster_entity(st, r, &e, &why));
+		if (e.labelled)
+			assert_int_equal(e.size, c.n);
 		if (c.n > largest)
 			largest = c.n;
 		free(c.v);
@@ -166,6 +207,31 @@ static void check_why(struct store *st, uint64_t n_addr)
 	assert_true(tried > 10);
 }
 
+/* The roots of the two largest clusters (by members counted over all
+ * ids), so that joining them makes one build repoint members whose
+ * chunks nothing else touches. */
+static void two_largest(struct store *st, uint64_t n_addr, uint64_t out[2])
+{
+	uint64_t *count = calloc(n_addr, sizeof(*count)), root;
+	const char *why = NULL;
+
+	for (uint64_t i = 0; i < n_addr; i++) {
+		assert_true(cluster_root(st, &root, i, &why));
+		count[root]++;
+	}
+	out[0] = out[1] = 0;
+	for (uint64_t r = 1; r < n_addr; r++) {
+		if (count[r] > count[out[0]]) {
+			out[1] = out[0];
+			out[0] = r;
+		} else if (count[r] > count[out[1]] || out[1] == out[0]) {
+			out[1] = r;
+		}
+	}
+	assert_true(out[0] != out[1] && count[out[1]] > 20);
+	free(count);
+}
+
 static void test_steps_equal_one_build(void **state)
 {
 	struct cluster_build_stats s;
@@ -175,21 +241,33 @@ static void test_steps_equal_one_build(void **state)
 	size_t la, lb;
 
 	(void)state;
-	struct store *a = open_fresh(da, sizeof(da));
-	synthidx_init(&ga, 5);
-	ga.max_back = 3000;
-	assert_true(synthidx_append(&ga, a, N_TXS, &why));
-	build(a, &s);
-	assert_true(s.rebuilt);
+	uint64_t join[2];
 	struct store *b = open_fresh(db, sizeof(db));
 	synthidx_init(&gb, 5);
-	gb.max_back = 3000;
+	gb.max_back = 6000;
+	tag_some(b);
 	const uint64_t steps[3] = { 5000, 12345, N_TXS };
 	for (int i = 0; i < 3; i++) {
 		assert_true(synthidx_append(&gb, b, steps[i], &why));
 		build(b, &s);
 		assert_int_equal(s.rebuilt, i == 0);
 	}
+	/* a last block joins the two largest clusters */
+	two_largest(b, gb.next_addr, join);
+	assert_true(synthidx_append_tx(&gb, b, join, 2, &why));
+	build(b, &s);
+	assert_false(s.rebuilt);
+	assert_int_equal(s.txs, 1);
+	assert_int_equal(s.merges_multi, 1);
+	struct store *a = open_fresh(da, sizeof(da));
+	synthidx_init(&ga, 5);
+	ga.max_back = 6000;
+	assert_true(synthidx_append(&ga, a, N_TXS, &why));
+	assert_true(synthidx_append_tx(&ga, a, join, 2, &why));
+	tag_some(a);
+	build(a, &s);
+	assert_true(s.rebuilt);
+	assert_true(s.labelled_clusters > 20);
 	uint8_t *xa = dump_c(a, &la), *xb = dump_c(b, &lb);
 	assert_int_equal(la, lb);
 	assert_memory_equal(xa, xb, la);
