@@ -339,10 +339,10 @@ bool cluster_build(struct store *st, struct cluster_build_stats *out,
 		return (*why = "the index is empty (run proceeds index first)"), false;
 	if (tip.next_addr > UINT32_MAX)
 		return (*why = "more than 2^32 addresses: not supported"), false;
-	if (!cluster_meta_read(st, &s.meta, &found, why))
-		found = false;
-	reason = rebuild_reason(st, &s.meta, found, opt, &tip, why, &err);
-	if (err)
+	bool other_version = !cluster_meta_read(st, &s.meta, &found, why);
+	reason = other_version ? "stored clustering damaged or of another version"
+			       : rebuild_reason(st, &s.meta, found, opt, &tip, why, &err);
+	if (!other_version && err)
 		return false;
 	if (reason) {
 		out->rebuilt = true;
