@@ -146,7 +146,10 @@ static bool root_sizes(struct cl_state *s, struct cl_map *sizes,
 		uint64_t stored;
 		if (i > 0 && p[i - 1]->root == r)
 			continue;
-		if (!stored_members(s->st, &stored, r, why))
+		/* nothing stored for ids new to this build (a rebuild: none);
+		 * a prefix scan there would only walk the deleted records */
+		stored = 0;
+		if (r < s->loaded_n && !stored_members(s->st, &stored, r, why))
 			return false;
 		uint64_t size = 1 + stored + moved_in(&s->moves, r);
 		if (!cl_map_set(sizes, r, (uint32_t)size))

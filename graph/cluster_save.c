@@ -154,7 +154,8 @@ static bool put_members(struct cl_state *s, struct store_batch *b,
 		if (err)
 			return (*why = err), false;
 	}
-	qsort(m->v, m->n, sizeof(*m->v), cmp_u64);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_u64);
 	idx_buf_init(&buf);
 	for (size_t i = 0, j; i < m->n; i = j) {
 		for (j = i + 1; j < m->n && j - i < CL_SEGMENT_IDS &&
