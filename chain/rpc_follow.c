@@ -87,6 +87,8 @@ bool rpc_follow(struct rpc_source *s, const struct rpc_follow_ops *ops,
 			break;
 		case RPC_SOURCE_TIP:
 			reorgs_in_a_row = 0;
+			if (ops->idle && !ops->idle(ops->ctx, why))
+				return false;
 			if (!follow || wait_poll(ops, poll_ms))
 				return true;
 			break;

@@ -26,12 +26,19 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 		return false;
 	}
 	simkeys_placeholders(e->keys, opt->fast_sigs);
-	if (!simchain_open(&e->chain, w->blocks, opt->net, opt->file_max, &e->why))
+	struct simchain_opts co = { .file_max = opt->file_max, .xor = opt->xor,
+				    .rev = opt->rev };
+	struct simrng side;
+	simrng_init(&side, opt->seed, 3); /* not the economy's stream */
+	for (int i = 0; i < 8; i++)
+		co.xor_key[i] = (uint8_t)simrng_below(&side, 256);
+	if (!simchain_open(&e->chain, w->blocks, opt->net, &co, &e->why))
 		return false;
+	simrng_init(&e->fork_rng, opt->seed, 2);
 	e->chain.sign = e->sign;
 	return world_init(e) &&
 	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
-	       (!opt->ransomware || crime_init(e));
+	       (opt->n_scenarios == 0 || crime_init(e));
 }
 
 static void econ_close(struct econ *e)
@@ -49,6 +56,7 @@ static void econ_close(struct econ *e)
 	free(e->pool);
 	free(e->free_slots);
 	free(e->funded.v);
+	simstats_release(&e->stats);
 	free(e->tx);
 	econ_sign_release(e);
 	simkeys_free(e->keys);
@@ -87,6 +95,33 @@ static bool economic_block(struct econ *e)
 	return world_block_end(e);
 }
 
+/* Blocks the run will have, roughly (for spreading the forks). */
+static uint64_t expected_blocks(const struct econ *e)
+{
+	if (!e->opt.target_txs)
+		return e->opt.target_blocks;
+	return SIM_PREMINE + e->opt.target_txs / 300 + 1;
+}
+
+/* --forks: a losing branch of 1-3 stale blocks after every
+ * expected/(forks+1) blocks, from a stream of its own (the economy is the
+ * same with and without forks); those not made by the end come then. */
+static bool maybe_fork(struct econ *e, bool at_end)
+{
+	uint64_t every = expected_blocks(e) / (e->opt.forks + 1) + 1;
+	while (e->forks_done < e->opt.forks &&
+	       (at_end || e->chain.height >= every * (e->forks_done + 1))) {
+		uint32_t len = (uint32_t)simrng_range(&e->fork_rng, 1, 3);
+		if (!simchain_stale_branch(&e->chain, len, e->chain.payout, e->chain.payout_len,
+					   e->time + 1, &e->why))
+			return false;
+		e->forks_done++;
+		if (!at_end)
+			break;
+	}
+	return true;
+}
+
 static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 		       uint64_t *peak)
 {
@@ -96,7 +131,7 @@ static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 			return false;
 	}
 	while (!done(e)) {
-		if (!economic_block(e))
+		if (!economic_block(e) || !maybe_fork(e, false))
 			return false;
 		uint64_t live = e->pool_n - e->n_free;
 		if (live > *peak)
@@ -106,15 +141,43 @@ static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
 				 e->opt.target_txs ? e->opt.target_txs : e->opt.target_blocks);
 	}
 	crime_finish(e);
-	return true;
+	return maybe_fork(e, true);
+}
+
+static json_t *generator_base(const struct econ *e, char sc[64]);
+
+/* "ransomware,scam" (or "none") into buf. */
+static const char *scenario_list(char buf[64], const struct sim_options *o)
+{
+	size_t at = 0;
+	snprintf(buf, 64, "none");
+	for (uint32_t i = 0; i < o->n_scenarios; i++)
+		at += (size_t)snprintf(buf + at, 64 - at, "%s%s", i ? "," : "",
+				       sim_scenario_name(o->scenario[i]));
+	return buf;
 }
 
 static json_t *generator_json(const struct econ *e)
 {
+	char sc[64];
+	json_t *g = generator_base(e, sc);
+	if (e->opt.era != SIM_ERA_DEFAULT)
+		json_object_set_new(g, "profile", json_string(sim_era_params(e->opt.era)->name));
+	if (e->opt.forks)
+		json_object_set_new(g, "stale_blocks", json_integer((json_int_t)e->chain.stale));
+	if (e->opt.xor)
+		json_object_set_new(g, "xor", json_true());
+	if (e->opt.rev)
+		json_object_set_new(g, "rev", json_true());
+	return g;
+}
+
+static json_t *generator_base(const struct econ *e, char sc[64])
+{
 	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "program",
 			 "proceeds simulate", "seed", (json_int_t)e->opt.seed,
 			 "network", network_params(e->opt.net)->name, "scenario",
-			 e->opt.ransomware ? "ransomware" : "none", "blocks",
+			 scenario_list(sc, &e->opt), "blocks",
 			 (json_int_t)(e->chain.height - 1), "transactions",
 			 (json_int_t)(e->txs + e->chain.height), "known_permille",
 			 (json_int_t)e->opt.known_permille, "premine_blocks",
@@ -178,17 +241,17 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		fclose(f);
 		return false;
 	}
-	put_json(f, "crime", crime ? json_incref(crime) : json_null(), false);
+	json_t *first = json_array_get(crime, 0);
+	put_json(f, "crime", first ? json_incref(first) : json_null(), true);
+	put_json(f, "crimes", json_incref(crime), false);
 	fputs("}\n", f);
 	return simwriter_close_file(e->out, f, why);
 }
 
-static bool write_case(struct econ *e, const char **why)
+static bool write_json_file(struct econ *e, const char *name, json_t *c,
+			    const char **why)
 {
-	json_t *c = crime_case(e);
-	if (!c)
-		return true;
-	FILE *f = simwriter_file(e->out, "case.json", why);
+	FILE *f = simwriter_file(e->out, name, why);
 	if (!f) {
 		json_decref(c);
 		return false;
@@ -199,13 +262,32 @@ static bool write_case(struct econ *e, const char **why)
 	return simwriter_close_file(e->out, f, why);
 }
 
+/* case.json is the first crime's; with several, each also has its own
+ * case-<scenario>.json. */
+static bool write_case(struct econ *e, const char **why)
+{
+	uint32_t n = crime_count(e);
+	char name[64];
+	if (n > 0 && !write_json_file(e, "case.json", crime_case(e, 0), why))
+		return false;
+	for (uint32_t i = 0; n > 1 && i < n; i++) {
+		snprintf(name, sizeof(name), "case-%s.json",
+			 sim_scenario_name(e->opt.scenario[i]));
+		if (!write_json_file(e, name, crime_case(e, i), why))
+			return false;
+	}
+	return true;
+}
+
 static uint64_t jint(json_t *o, const char *a, const char *b)
 {
 	return (uint64_t)json_integer_value(json_object_get(json_object_get(o, a), b));
 }
 
-static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *crime)
+static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *crimes)
 {
+	size_t i;
+	json_t *crime;
 	memset(s, 0, sizeof(*s));
 	s->blocks = e->chain.height - 1;
 	s->txs = e->txs;
@@ -218,14 +300,19 @@ static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *cr
 	s->exchanges = e->n_exchanges, s->miners = e->n_miners;
 	memcpy(s->script_count, e->script_count, sizeof(s->script_count));
 	s->pow_meets_minimum = simchain_meets_minimum(&e->chain);
-	if (crime) {
+	s->inputs = e->inputs, s->outputs = e->outputs;
+	s->stale_blocks = e->chain.stale;
+	s->coinjoins = e->coinjoins, s->tx0s = e->tx0s, s->payjoins = e->payjoins;
+	s->stats = e->opt.stats;
+	s->paid_outputs = e->stats.outputs, s->reused_outputs = e->stats.reused;
+	json_array_foreach(crimes, i, crime) {
 		s->crime = true;
-		s->victims_paid = (uint32_t)json_array_size(json_object_get(crime, "seeds"));
-		s->hops = (uint32_t)json_array_size(json_object_get(crime, "hops"));
-		s->seeded = jint(crime, "totals", "seeded");
-		s->cashed_out = jint(crime, "totals", "cashed_out");
-		s->unspent = jint(crime, "totals", "unspent");
-		s->crime_fees = jint(crime, "totals", "fees");
+		s->victims_paid += (uint32_t)json_array_size(json_object_get(crime, "seeds"));
+		s->hops += (uint32_t)json_array_size(json_object_get(crime, "hops"));
+		s->seeded += jint(crime, "totals", "seeded");
+		s->cashed_out += jint(crime, "totals", "cashed_out");
+		s->unspent += jint(crime, "totals", "unspent");
+		s->crime_fees += jint(crime, "totals", "fees");
 	}
 }
 

@@ -3,6 +3,7 @@
 #include "proceeds/cursor.h"
 #include "proceeds/hex.h"
 #include "proceeds/tx.h"
+#include "proceeds/undo.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -55,34 +56,65 @@ static void genesis_header(struct block_header *h, const char **coinbase,
 	}
 }
 
+/* Writes p[0..n) at file offset off of f, obfuscated with the xor key
+ * (Core's xor.dat: byte i of a file is xored with key[i % 8]). */
+static bool put(struct simchain *c, FILE *f, uint64_t off, const uint8_t *p, size_t n)
+{
+	uint8_t buf[65536];
+	if (!c->o.xor)
+		return fwrite(p, 1, n, f) == n;
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		for (size_t i = 0; i < k; i++)
+			buf[i] = p[done + i] ^ c->o.xor_key[(off + done + i) % 8];
+		if (fwrite(buf, 1, k, f) != k)
+			return false;
+		done += k;
+	}
+	return true;
+}
+
+static FILE *open_numbered(struct simchain *c, const char *kind, const char **why)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s%05u.dat", c->dir, kind, c->file_no);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		*why = strerror(errno);
+	return f;
+}
+
+/* Closes the current blk and rev files and moves to the next number. */
+static bool roll_over(struct simchain *c, const char **why)
+{
+	bool ok = fclose(c->f) == 0;
+	c->f = NULL;
+	if (c->rf && fclose(c->rf) != 0)
+		ok = false;
+	c->rf = NULL;
+	c->file_no++;
+	if (!ok)
+		*why = strerror(errno);
+	return ok;
+}
+
 static bool write_record(struct simchain *c, const uint8_t *blk, size_t len,
 			 const char **why)
 {
 	uint8_t pre[8];
-	char path[4200];
 
-	if (c->f && c->file_size + 8 + len > c->file_max) {
-		if (fclose(c->f) != 0) {
-			c->f = NULL;
-			*why = strerror(errno);
-			return false;
-		}
-		c->f = NULL;
-		c->file_no++;
-	}
+	if (c->f && c->file_size + 8 + len > c->o.file_max && !roll_over(c, why))
+		return false;
 	if (!c->f) {
-		snprintf(path, sizeof(path), "%s/blk%05u.dat", c->dir, c->file_no);
-		c->f = fopen(path, "wb");
-		if (!c->f) {
-			*why = strerror(errno);
+		if (!(c->f = open_numbered(c, "blk", why)))
 			return false;
-		}
 		c->file_size = 0;
 	}
 	memcpy(pre, c->np->magic, 4);
 	for (int i = 0; i < 4; i++)
 		pre[4 + i] = (uint8_t)(len >> (8 * i));
-	if (fwrite(pre, 1, 8, c->f) != 8 || fwrite(blk, 1, len, c->f) != len) {
+	if (!put(c, c->f, c->file_size, pre, 8) ||
+	    !put(c, c->f, c->file_size + 8, blk, len)) {
 		*why = strerror(errno ? errno : EIO);
 		return false;
 	}
@@ -117,18 +149,38 @@ static bool write_genesis(struct simchain *c, enum network net, const char **why
 	return write_record(c, raw, 81 + cb_len, why);
 }
 
+static bool write_xor_dat(struct simchain *c, const char **why)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/xor.dat", c->dir);
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(c->o.xor_key, 1, 8, f) == 8;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		*why = strerror(errno ? errno : EIO);
+	return ok;
+}
+
 bool simchain_open(struct simchain *c, const char *dir, enum network net,
-		   uint64_t file_max, const char **why)
+		   const struct simchain_opts *o, const char **why)
 {
 	memset(c, 0, sizeof(*c));
 	c->np = network_params(net);
-	c->file_max = file_max;
+	c->o = *o;
+	c->file_max = o->file_max;
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	simbuf_init(&c->txs);
 	simbuf_init(&c->block);
 	simbuf_init(&c->assembled);
+	simbuf_init(&c->undo);
 	c->height = 1;
-	return write_genesis(c, net, why);
+	if (o->xor && !write_xor_dat(c, why))
+		return false;
+	if (!write_genesis(c, net, why))
+		return false;
+	c->recent[0] = c->prev;
+	return true;
 }
 
 /* Room for one more transaction record. */
@@ -376,6 +428,94 @@ static void grind(uint8_t hdr[80], struct block_header *h, struct hash256 *hash)
 	}
 }
 
+/* Core's VARINT (serialize.h WriteVarInt: base 128, most significant
+ * group first, each continuation group less one). */
+static size_t core_varint(uint8_t out[10], uint64_t n)
+{
+	uint8_t tmp[10];
+	size_t len = 0, k = 0;
+	for (;; len++) {
+		tmp[len] = (uint8_t)((n & 0x7f) | (len ? 0x80 : 0x00));
+		if (n <= 0x7f)
+			break;
+		n = (n >> 7) - 1;
+	}
+	do
+		out[k++] = tmp[len];
+	while (len--);
+	return k;
+}
+
+bool simchain_undo_tx(struct simchain *c, uint32_t n_in)
+{
+	uint8_t b[9];
+	c->undo_txs++;
+	return simbuf_put(&c->undo, b, compact_write(b, n_in));
+}
+
+/* Core's TxInUndoFormatter: VARINT(height * 2 + coinbase), a 0 byte when
+ * height > 0 (old format's version), VARINT(CompressAmount(value)), then
+ * ScriptCompression: 0x00 + hash for P2PKH, 0x01 + hash for P2SH, else
+ * VARINT(size + 6) and the script. */
+bool simchain_undo_coin(struct simchain *c, uint64_t value, uint32_t height,
+			bool coinbase, const uint8_t *script, size_t len)
+{
+	uint8_t b[64];
+	size_t n = core_varint(b, (uint64_t)height * 2 + coinbase);
+	if (height > 0)
+		b[n++] = 0;
+	n += core_varint(b + n, undo_compress_amount(value));
+	if (len == 25 && script[0] == 0x76 && script[1] == 0xa9 && script[2] == 20 &&
+	    script[23] == 0x88 && script[24] == 0xac) {
+		b[n++] = 0x00;
+		memcpy(b + n, script + 3, 20), n += 20;
+		return simbuf_put(&c->undo, b, n);
+	}
+	if (len == 23 && script[0] == 0xa9 && script[1] == 20 && script[22] == 0x87) {
+		b[n++] = 0x01;
+		memcpy(b + n, script + 2, 20), n += 20;
+		return simbuf_put(&c->undo, b, n);
+	}
+	n += core_varint(b + n, len + 6);
+	return simbuf_put(&c->undo, b, n) && simbuf_put(&c->undo, script, len);
+}
+
+/* The rev record of the block just written (parent: its prev hash):
+ * magic | size | CBlockUndo | SHA256d(parent hash || CBlockUndo), in the
+ * rev file numbered as the block's blk file. */
+static bool write_undo(struct simchain *c, const struct hash256 *parent,
+		       const char **why)
+{
+	uint8_t pre[8 + 9];
+	size_t cl = compact_write(pre + 8, c->undo_txs);
+	uint64_t len = cl + c->undo.len;
+	struct hash_sha256d_ctx h;
+	struct hash256 sum;
+	if (!c->rf) {
+		if (!(c->rf = open_numbered(c, "rev", why)))
+			return false;
+		c->rev_size = 0;
+	}
+	memcpy(pre, c->np->magic, 4);
+	for (int i = 0; i < 4; i++)
+		pre[4 + i] = (uint8_t)(len >> (8 * i));
+	hash_sha256d_begin(&h);
+	hash_sha256d_update(&h, parent->b, 32);
+	hash_sha256d_update(&h, pre + 8, cl);
+	hash_sha256d_update(&h, c->undo.p ? c->undo.p : pre, c->undo.len);
+	hash_sha256d_end(&h, &sum);
+	if (!put(c, c->rf, c->rev_size, pre, 8 + cl) ||
+	    !put(c, c->rf, c->rev_size + 8 + cl, c->undo.p ? c->undo.p : pre, c->undo.len) ||
+	    !put(c, c->rf, c->rev_size + 8 + len, sum.b, 32)) {
+		*why = strerror(errno ? errno : EIO);
+		return false;
+	}
+	c->rev_size += 8 + len + 32;
+	c->undo.len = 0;
+	c->undo_txs = 0;
+	return true;
+}
+
 bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 			   uint64_t *value, const uint8_t *payout_script,
 			   size_t payout_len, uint32_t time, const char **why)
@@ -403,6 +543,11 @@ bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 	grind(c->block.p, &h, &c->prev);
 	if (!write_record(c, c->block.p, c->block.len, why))
 		return false;
+	if (c->o.rev && !write_undo(c, &h.prev, why))
+		return false;
+	c->recent[c->height % 8] = c->prev;
+	memcpy(c->payout, payout_script, payout_len);
+	c->payout_len = payout_len;
 	c->total_tx += c->n_tx + 1;
 	c->height++;
 	c->n_tx = 0;
@@ -413,9 +558,54 @@ bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 	return true;
 }
 
+bool simchain_stale_branch(struct simchain *c, uint32_t len,
+			   const uint8_t *payout_script, size_t payout_len,
+			   uint32_t time, const char **why)
+{
+	uint32_t tip = c->height - 1, height = c->height;
+	struct hash256 prev, txid, root;
+	uint8_t one = 1;
+	assert(c->n_tx == 0 && len >= 1 && len <= 3);
+	if (tip < len + 2)
+		return true; /* too close to genesis */
+	prev = c->recent[(tip - len - 1) % 8];
+	for (uint32_t i = 0; i < len; i++) {
+		struct block_header h = { 0 };
+		uint8_t zero[80] = { 0 };
+		c->height = tip - len + i;
+		c->segwit = false;
+		c->block.len = 0;
+		if (!simbuf_put(&c->block, zero, 80) || !simbuf_put(&c->block, &one, 1) ||
+		    !build_coinbase(c, &txid, network_subsidy(c->np, c->height) - 1 - i,
+				    payout_script, payout_len)) {
+			c->height = height;
+			*why = "out of memory";
+			return false;
+		}
+		merkle(&root, &txid, 1);
+		h.version = 0x20000000, h.prev = prev, h.merkle = root;
+		h.time = time + i, h.bits = SIMCHAIN_BITS;
+		grind(c->block.p, &h, &prev);
+		if (!write_record(c, c->block.p, c->block.len, why)) {
+			c->height = height;
+			return false;
+		}
+		c->stale++;
+	}
+	c->height = height;
+	return true;
+}
+
 bool simchain_close(struct simchain *c, const char **why)
 {
 	bool ok = true;
+	if (c->rf) {
+		if (fflush(c->rf) != 0 || fsync(fileno(c->rf)) != 0 || fclose(c->rf) != 0) {
+			*why = strerror(errno);
+			ok = false;
+		}
+		c->rf = NULL;
+	}
 	if (c->f) {
 		if (fflush(c->f) != 0 || fsync(fileno(c->f)) != 0) {
 			*why = strerror(errno);
@@ -430,6 +620,7 @@ bool simchain_close(struct simchain *c, const char **why)
 	simbuf_release(&c->txs);
 	simbuf_release(&c->block);
 	simbuf_release(&c->assembled);
+	simbuf_release(&c->undo);
 	free(c->txids);
 	free(c->wtxids);
 	free(c->recs);

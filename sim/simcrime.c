@@ -1,5 +1,8 @@
-/* The ransomware scenario and its truth (simcrime.h). */
-#include "proceeds/simcrime.h"
+/* The crime scenarios' common bookkeeping and their truth (simcrime.h):
+ * seeds, hops, cash-outs, sweeps of cash-outs, the unspent remainder. The
+ * scenarios themselves are in simransom.c (ransomware, scam) and
+ * simhack.c (exchange hack). */
+#include "simcrime_int.h"
 #include "proceeds/address.h"
 #include "proceeds/amount.h"
 #include "proceeds/simworld.h"
@@ -8,63 +11,73 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_VICTIMS 24
-#define MAX_HOPS 16
-
-enum victim_state { V_WAITING, V_BUYING, V_PAID, V_GAVE_UP };
-
-struct victim {
-	uint32_t user;
-	uint64_t ransom;
-	unsigned attack_at, bought_at; /* progress permille */
-	enum victim_state state;
-};
-
-enum crime_phase { C_COLLECT, C_PEEL, C_DONE };
-
-struct sim_crime {
-	uint32_t criminal;
-	struct victim v[MAX_VICTIMS];
-	uint32_t n_victims;
-	enum crime_phase phase;
-	unsigned consolidate_at, next_hop;
-	uint32_t hops_left;
-	uint64_t consolidated;
-	json_t *seeds, *hops, *cashouts, *unspent, *reports;
-	struct { uint32_t pool; json_t *cashout; } waiting[MAX_HOPS]; /* unswept */
-	uint32_t n_waiting;
-	uint64_t seeded, fees, cashed_out, left;
-};
-
-static uint64_t progress_draw(struct econ *e, unsigned lo, unsigned hi)
+const char *sim_scenario_name(enum sim_scenario s)
 {
-	return simrng_range(&e->rng, lo, hi);
+	switch (s) {
+	case SIM_RANSOMWARE:
+		return "ransomware";
+	case SIM_EXCHANGE_HACK:
+		return "exchange-hack";
+	case SIM_SCAM:
+		return "scam";
+	}
+	return "?";
 }
 
 bool crime_init(struct econ *e)
 {
-	struct sim_crime *c = calloc(1, sizeof(*c));
-	if (!c) {
+	struct sim_crime *s = calloc(1, sizeof(*s));
+	if (!s) {
 		e->why = "out of memory";
 		return false;
 	}
-	e->crime = c;
-	c->seeds = json_array(), c->hops = json_array(), c->cashouts = json_array();
-	c->unspent = json_array(), c->reports = json_array();
-	if (!world_add_entity(e, SIM_CRIMINAL, "ransomware-gang", SCRIPT_P2WPKH))
-		return false;
-	c->criminal = e->n_ent - 1;
-	c->n_victims = (uint32_t)simrng_range(&e->rng, 8, MAX_VICTIMS);
-	for (uint32_t i = 0; i < c->n_victims; i++) {
-		struct victim *v = &c->v[i];
-		v->user = e->first_user + (uint32_t)simrng_below(&e->rng, e->n_users);
-		for (uint32_t j = 0; j < i; j++)
-			if (c->v[j].user == v->user)
-				v->user = e->first_user + (v->user - e->first_user + 1) % e->n_users;
-		v->attack_at = (unsigned)progress_draw(e, 150, 450);
+	e->crime = s;
+	for (uint32_t i = 0; i < e->opt.n_scenarios; i++) {
+		struct crime *c = &s->c[s->n++];
+		bool ok = false;
+		c->kind = e->opt.scenario[i];
+		c->seeds = json_array(), c->hops = json_array(), c->cashouts = json_array();
+		c->unspent = json_array(), c->reports = json_array();
+		switch (c->kind) {
+		case SIM_RANSOMWARE:
+			ok = ransom_init(e, c);
+			break;
+		case SIM_EXCHANGE_HACK:
+			ok = hack_init(e, c);
+			break;
+		case SIM_SCAM:
+			ok = scam_init(e, c);
+			break;
+		}
+		if (!ok)
+			return false;
 	}
-	c->consolidate_at = 520;
-	c->hops_left = (uint32_t)simrng_range(&e->rng, 6, MAX_HOPS - 2);
+	return true;
+}
+
+bool crime_step(struct econ *e, unsigned progress)
+{
+	struct sim_crime *s = e->crime;
+	for (uint32_t i = 0; s && i < s->n; i++) {
+		struct crime *c = &s->c[i];
+		bool ok = true;
+		if (c->phase == C_DONE)
+			continue;
+		c->now = progress;
+		switch (c->kind) {
+		case SIM_RANSOMWARE:
+			ok = ransom_step(e, c, progress);
+			break;
+		case SIM_EXCHANGE_HACK:
+			ok = hack_step(e, c, progress);
+			break;
+		case SIM_SCAM:
+			ok = scam_step(e, c, progress);
+			break;
+		}
+		if (!ok)
+			return false;
+	}
 	return true;
 }
 
@@ -77,8 +90,8 @@ static char *iso_time(char buf[32], uint32_t t)
 	return buf;
 }
 
-static json_t *outpoint_json(const struct hash256 *txid, uint32_t vout,
-			     uint64_t value, const char *addr)
+json_t *crime_outpoint_json(const struct hash256 *txid, uint32_t vout,
+			    uint64_t value, const char *addr)
 {
 	char hex[65];
 	hash256_to_hex(hex, txid);
@@ -86,82 +99,41 @@ static json_t *outpoint_json(const struct hash256 *txid, uint32_t vout,
 			 "address", addr, "value", (json_int_t)value);
 }
 
-static bool victim_pays(struct econ *e, struct sim_crime *c, struct victim *v)
-{
-	struct sim_entity *u = &e->ent[v->user];
-	struct sim_dest d = { c->criminal, { 0 }, v->ransom, false };
-	struct econ_paid paid;
-	char addr[92], hex[65], when[32], btc[AMOUNT_STRLEN];
-	if (!econ_affordable(e, u, v->ransom, 1, 3))
-		return true;
-	if (!econ_fresh_key(e, &d.key, &e->ent[c->criminal], "ransom"))
-		return false;
-	struct econ_payment p = { .payer = u, .dests = &d, .n_dests = 1,
-				  .max_in = 3, .fee_from_dest = -1 };
-	if (econ_pay(e, &paid, &p) != 1) {
-		e->why = e->why ? e->why : "internal: ransom payment fell short";
-		return false;
-	}
-	uint32_t vout = econ_dest_vout(&paid, 0);
-	econ_address(e, addr, &d.key);
-	hash256_to_hex(hex, &paid.txid);
-	json_t *s = outpoint_json(&paid.txid, vout, v->ransom, addr);
-	json_object_set_new(s, "victim", json_string(u->name));
-	json_object_set_new(s, "victim_entity", json_integer(u->id));
-	json_object_set_new(s, "height", json_integer(e->chain.height));
-	json_array_append_new(c->seeds, s);
-	json_array_append_new(c->reports, json_pack(
-		"{s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:I}", "victim", u->name,
-		"txid", hex, "vout", (json_int_t)vout, "address", addr, "amount_sat",
-		(json_int_t)v->ransom, "amount_btc", amount_to_btc(btc, amount_sat(v->ransom)),
-		"time", iso_time(when, e->time), "height", (json_int_t)e->chain.height));
-	c->seeded += v->ransom;
-	v->state = V_PAID;
-	return true;
-}
-
-static bool victims_step(struct econ *e, struct sim_crime *c, unsigned progress)
-{
-	for (uint32_t i = 0; i < c->n_victims; i++) {
-		struct victim *v = &c->v[i];
-		if (v->state == V_WAITING && progress >= v->attack_at) {
-			uint64_t cents = simrng_skewed(&e->rng, 3000000, 300000, 30000000);
-			v->ransom = econ_fiat(e, cents);
-			v->state = V_BUYING;
-		}
-		if (v->state == V_BUYING && (v->bought_at == 0 ||
-					     progress > v->bought_at + 60)) {
-			v->bought_at = progress ? progress : 1;
-			uint32_t xi = (uint32_t)simrng_below(&e->rng, e->n_exchanges);
-			if (!world_buy(e, v->user, xi, v->ransom + v->ransom / 20 + 50000))
-				return false;
-		}
-		if (v->state == V_BUYING && !victim_pays(e, c, v))
-			return false;
-		if (v->state == V_BUYING && progress >= c->consolidate_at)
-			v->state = V_GAVE_UP;
-	}
-	return true;
-}
-
-/* The inputs of a hop, read before econ_pay frees the coins. */
-static json_t *inputs_json(struct econ *e, const uint32_t *in, uint32_t n)
+json_t *crime_inputs_json(struct econ *e, const uint32_t *in, uint32_t n)
 {
 	json_t *a = json_array();
 	char addr[92];
 	for (uint32_t k = 0; k < n; k++) {
 		const struct sim_utxo *u = &e->pool[in[k]];
 		econ_address(e, addr, &u->key);
-		json_array_append_new(a, outpoint_json(&u->txid, u->vout, u->value, addr));
+		json_array_append_new(a, crime_outpoint_json(&u->txid, u->vout, u->value, addr));
 	}
 	return a;
 }
 
-/* Records a hop from the transaction just written (e->tx): every output,
- * the change going back to the criminal. */
-static void record_hop(struct econ *e, struct sim_crime *c, const char *kind,
-		       json_t *inputs, const struct econ_paid *paid,
-		       const struct sim_dest *dests)
+void crime_seed(struct econ *e, struct crime *c, const struct hash256 *txid,
+		uint32_t vout, uint64_t value, const struct sim_entity *victim)
+{
+	char addr[92], hex[65], when[32], btc[AMOUNT_STRLEN];
+	const struct simtx_out *o = &e->tx->out[vout];
+	address_from_script(addr, e->opt.net, o->script, o->script_len);
+	hash256_to_hex(hex, txid);
+	json_t *s = crime_outpoint_json(txid, vout, value, addr);
+	json_object_set_new(s, "victim", json_string(victim->name));
+	json_object_set_new(s, "victim_entity", json_integer(victim->id));
+	json_object_set_new(s, "height", json_integer(e->chain.height));
+	json_array_append_new(c->seeds, s);
+	json_array_append_new(c->reports, json_pack(
+		"{s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:I}", "victim", victim->name,
+		"txid", hex, "vout", (json_int_t)vout, "address", addr, "amount_sat",
+		(json_int_t)value, "amount_btc", amount_to_btc(btc, amount_sat(value)),
+		"time", iso_time(when, e->time), "height", (json_int_t)e->chain.height));
+	c->seeded += value;
+}
+
+void crime_record_hop(struct econ *e, struct crime *c, const char *kind,
+		      json_t *inputs, const struct econ_paid *paid,
+		      const struct sim_dest *dests)
 {
 	json_t *outs = json_array();
 	char addr[92], hex[65];
@@ -174,7 +146,7 @@ static void record_hop(struct econ *e, struct sim_crime *c, const char *kind,
 		const struct sim_entity *to =
 			&e->ent[change ? c->criminal : dests[di].owner];
 		address_from_script(addr, e->opt.net, out->script, out->script_len);
-		json_t *o = outpoint_json(&paid->txid, vout, out->value, addr);
+		json_t *o = crime_outpoint_json(&paid->txid, vout, out->value, addr);
 		json_object_set_new(o, "to", json_string(sim_entity_type_name(to->type)));
 		json_object_set_new(o, "entity", json_integer(to->id));
 		json_array_append(outs, o);
@@ -187,139 +159,107 @@ static void record_hop(struct econ *e, struct sim_crime *c, const char *kind,
 		json_decref(o);
 	}
 	c->fees += paid->fee;
+	c->hops_done++;
 	json_array_append_new(c->hops, json_pack(
 		"{s:s, s:s, s:I, s:I, s:o, s:o}", "kind", kind, "txid", hex, "height",
 		(json_int_t)e->chain.height, "fee", (json_int_t)paid->fee, "inputs",
 		inputs, "outputs", outs));
 }
 
-static bool consolidate(struct econ *e, struct sim_crime *c)
+void crime_watch_deposit(struct econ *e, struct crime *c, uint32_t x)
 {
-	struct sim_entity *g = &e->ent[c->criminal];
-	static uint32_t in[SIMTX_MAX_IN];
-	struct sim_dest d = { c->criminal, { 0 }, 0, false };
-	struct econ_paid paid;
-	uint64_t total = 0;
-	uint32_t n = g->coins.n > SIMTX_MAX_IN ? SIMTX_MAX_IN : g->coins.n;
-
-	c->phase = C_DONE;
-	memcpy(in, g->coins.v, n * sizeof(uint32_t));
-	for (uint32_t k = 0; k < n; k++)
-		total += e->pool[in[k]].value;
-	if (n == 0 || total < econ_need(e, 0, 1, n) + 10 * SIM_DUST)
-		return true;
-	if (!econ_fresh_key(e, &d.key, g, "consolidation"))
-		return false;
-	d.value = total;
-	json_t *inputs = inputs_json(e, in, n);
-	struct econ_payment p = { .payer = g, .dests = &d, .n_dests = 1, .in = in,
-				  .n_in = n, .fee_from_dest = 0, .no_change = true };
-	if (econ_pay(e, &paid, &p) != 1) {
-		json_decref(inputs);
-		e->why = e->why ? e->why : "internal: consolidation fell short";
-		return false;
-	}
-	record_hop(e, c, "consolidation", inputs, &paid, &d);
-	c->consolidated = e->tx->out[0].value;
-	c->phase = C_PEEL;
-	return true;
+	const struct sim_entity *ex = &e->ent[x];
+	if (c->n_waiting == CRIME_MAX_WAITING || ex->pending.n == 0)
+		return;
+	/* The deposit is the exchange's newest waiting coin. */
+	c->waiting[c->n_waiting].pool = ex->pending.v[ex->pending.n - 1];
+	c->waiting[c->n_waiting++].cashout =
+		json_array_get(c->cashouts, json_array_size(c->cashouts) - 1);
 }
 
-static bool peel(struct econ *e, struct sim_crime *c, unsigned progress)
+void crime_mark_mixed(struct crime *c, const char *mix_txid)
 {
-	struct sim_entity *g = &e->ent[c->criminal];
-	struct sim_dest d;
-	struct econ_paid paid;
-	uint32_t in = g->coins.v[0];
-	uint64_t v = e->pool[in].value;
-	uint64_t slice = v / 1000 * simrng_range(&e->rng, 60, 160);
+	json_t *o = json_array_get(c->cashouts, json_array_size(c->cashouts) - 1);
+	json_object_set_new(o, "mixed", json_true());
+	json_object_set_new(o, "mix_txid", json_string(mix_txid));
+}
 
-	/* The last hops leave the exchanges time to sweep the deposits. */
-	if (c->hops_left == 0 || progress >= 880 || v - slice < c->consolidated / 10 * 3 ||
-	    slice < econ_need(e, 0, 2, 1) + 10 * SIM_DUST) {
-		c->phase = C_DONE;
-		return true;
-	}
-	c->hops_left--;
-	c->next_hop = progress + (unsigned)simrng_range(&e->rng, 8, 30);
-	if (!world_deposit_key(e, &d, (uint32_t)simrng_below(&e->rng, e->n_exchanges), g))
-		return false;
-	d.value = slice;
-	json_t *inputs = inputs_json(e, &in, 1);
-	struct econ_payment p = { .payer = g, .dests = &d, .n_dests = 1, .in = &in,
-				  .n_in = 1, .fee_from_dest = -1, .change_role = "peel" };
-	if (econ_pay(e, &paid, &p) != 1 || paid.change_vout < 0) {
-		json_decref(inputs);
-		e->why = e->why ? e->why : "internal: peel fell short";
-		return false;
-	}
-	record_hop(e, c, "peel", inputs, &paid, &d);
-	/* The deposit is the exchange's newest waiting coin. */
-	const struct sim_entity *x = &e->ent[d.owner];
-	if (c->n_waiting < MAX_HOPS) {
-		c->waiting[c->n_waiting].pool = x->pending.v[x->pending.n - 1];
-		c->waiting[c->n_waiting++].cashout =
-			json_array_get(c->cashouts, json_array_size(c->cashouts) - 1);
-	}
-	return true;
+const char *crime_mixed_from(const struct crime *c, uint32_t pool)
+{
+	for (uint32_t i = 0; i < c->n_mixed; i++)
+		if (c->mixed[i].pool == pool)
+			return c->mixed[i].txid;
+	return NULL;
 }
 
 void crime_note_sweep(struct econ *e, const uint32_t *in, uint32_t n,
 		      const struct hash256 *txid)
 {
-	struct sim_crime *c = e->crime;
+	struct sim_crime *s = e->crime;
 	char hex[65];
-	if (!c || c->n_waiting == 0)
-		return;
 	hash256_to_hex(hex, txid);
-	for (uint32_t k = 0; k < n; k++) {
-		for (uint32_t w = 0; w < c->n_waiting; w++) {
-			if (c->waiting[w].pool != in[k])
-				continue;
-			json_object_set_new(c->waiting[w].cashout, "swept_in", json_string(hex));
-			json_object_set_new(c->waiting[w].cashout, "swept_height",
-					    json_integer(e->chain.height));
-			c->waiting[w] = c->waiting[--c->n_waiting];
-			break;
+	for (uint32_t i = 0; s && i < s->n; i++) {
+		struct crime *c = &s->c[i];
+		for (uint32_t k = 0; k < n && c->n_waiting; k++) {
+			for (uint32_t w = 0; w < c->n_waiting; w++) {
+				if (c->waiting[w].pool != in[k])
+					continue;
+				json_object_set_new(c->waiting[w].cashout, "swept_in",
+						    json_string(hex));
+				json_object_set_new(c->waiting[w].cashout, "swept_height",
+						    json_integer(e->chain.height));
+				c->waiting[w] = c->waiting[--c->n_waiting];
+				break;
+			}
 		}
 	}
 }
 
-bool crime_step(struct econ *e, unsigned progress)
+bool crime_victims_step(struct econ *e, struct crime *c, unsigned progress,
+			unsigned give_up, const uint64_t cents[3], crime_pay_fn pay)
 {
-	struct sim_crime *c = e->crime;
-	if (!c || c->phase == C_DONE)
-		return true;
-	if (c->phase == C_COLLECT) {
-		if (!victims_step(e, c, progress))
+	for (uint32_t i = 0; i < c->n_victims; i++) {
+		struct victim *v = &c->v[i];
+		if (v->state == V_WAITING && progress >= v->attack_at) {
+			v->amount = econ_fiat(e, simrng_skewed(&e->rng, cents[0], cents[1],
+							       cents[2]));
+			v->state = V_BUYING;
+			v->bought_at = 0;
+		}
+		if (v->state == V_BUYING && (v->bought_at == 0 ||
+					     progress > v->bought_at + 60)) {
+			v->bought_at = progress ? progress : 1;
+			uint32_t xi = (uint32_t)simrng_below(&e->rng, e->n_exchanges);
+			if (!world_buy(e, v->user, xi, v->amount + v->amount / 20 + 50000))
+				return false;
+		}
+		if (v->state == V_BUYING && !pay(e, c, v))
 			return false;
-		if (progress >= c->consolidate_at)
-			return consolidate(e, c);
-		return true;
+		if (v->state == V_BUYING && progress >= give_up)
+			v->state = V_GAVE_UP;
 	}
-	if (progress < c->next_hop)
-		return true;
-	return peel(e, c, progress);
+	return true;
 }
 
 void crime_finish(struct econ *e)
 {
-	struct sim_crime *c = e->crime;
+	struct sim_crime *s = e->crime;
 	char addr[92];
-	if (!c)
-		return;
-	const struct sim_entity *g = &e->ent[c->criminal];
-	for (uint32_t k = 0; k < g->coins.n; k++) {
-		const struct sim_utxo *u = &e->pool[g->coins.v[k]];
-		econ_address(e, addr, &u->key);
-		json_array_append_new(c->unspent,
-				      outpoint_json(&u->txid, u->vout, u->value, addr));
-		c->left += u->value;
+	for (uint32_t i = 0; s && i < s->n; i++) {
+		struct crime *c = &s->c[i];
+		const struct sim_entity *g = &e->ent[c->criminal];
+		for (uint32_t k = 0; k < g->coins.n; k++) {
+			const struct sim_utxo *u = &e->pool[g->coins.v[k]];
+			econ_address(e, addr, &u->key);
+			json_array_append_new(c->unspent, crime_outpoint_json(
+				&u->txid, u->vout, u->value, addr));
+			c->left += u->value;
+		}
 	}
 }
 
 /* Satoshis per exchange, in exchange order. */
-static json_t *cashout_totals(const struct sim_crime *c)
+static json_t *cashout_totals(const struct crime *c)
 {
 	json_t *t = json_object();
 	size_t i;
@@ -333,48 +273,72 @@ static json_t *cashout_totals(const struct sim_crime *c)
 	return t;
 }
 
-json_t *crime_truth(const struct econ *e)
+static json_t *one_truth(const struct econ *e, const struct crime *c)
 {
-	const struct sim_crime *c = e->crime;
-	if (!c)
-		return NULL;
 	return json_pack(
 		"{s:s, s:I, s:s, s:O, s:O, s:O, s:o, s:O, s:{s:I, s:I, s:I, s:I}, s:s}",
-		"scenario", "ransomware", "criminal_entity", (json_int_t)c->criminal,
-		"criminal_name", e->ent[c->criminal].name, "seeds", c->seeds,
-		"hops", c->hops, "cashouts", c->cashouts, "cashout_totals",
-		cashout_totals(c), "unspent", c->unspent, "totals", "seeded",
-		(json_int_t)c->seeded, "cashed_out", (json_int_t)c->cashed_out,
+		"scenario", sim_scenario_name(c->kind), "criminal_entity",
+		(json_int_t)c->criminal, "criminal_name", e->ent[c->criminal].name,
+		"seeds", c->seeds, "hops", c->hops, "cashouts", c->cashouts,
+		"cashout_totals", cashout_totals(c), "unspent", c->unspent, "totals",
+		"seeded", (json_int_t)c->seeded, "cashed_out", (json_int_t)c->cashed_out,
 		"unspent", (json_int_t)c->left, "fees", (json_int_t)c->fees, "rule",
 		"seeded = cashed_out + unspent + fees; the criminal's wallet holds "
 		"only proceeds, so every satoshi it paid into an exchange deposit "
 		"address is proceeds");
 }
 
-json_t *crime_case(const struct econ *e)
+json_t *crime_truth(const struct econ *e)
 {
-	const struct sim_crime *c = e->crime;
-	char ref[64];
-	if (!c)
+	const struct sim_crime *s = e->crime;
+	json_t *a = json_array();
+	for (uint32_t i = 0; s && i < s->n; i++)
+		json_array_append_new(a, one_truth(e, &s->c[i]));
+	return a;
+}
+
+uint32_t crime_count(const struct econ *e)
+{
+	return e->crime ? e->crime->n : 0;
+}
+
+json_t *crime_case(const struct econ *e, uint32_t i)
+{
+	const struct sim_crime *s = e->crime;
+	char ref[64], up[32];
+	if (!s || i >= s->n)
 		return NULL;
-	snprintf(ref, sizeof(ref), "SIM-RANSOMWARE-%llu", (unsigned long long)e->opt.seed);
+	const struct crime *c = &s->c[i];
+	const char *name = sim_scenario_name(c->kind);
+	size_t k = 0;
+	for (; name[k] && k + 1 < sizeof(up); k++)
+		up[k] = name[k] >= 'a' && name[k] <= 'z' ? (char)(name[k] - 32) : name[k];
+	up[k] = '\0';
+	snprintf(ref, sizeof(ref), "SIM-%s-%llu", up, (unsigned long long)e->opt.seed);
 	return json_pack("{s:s, s:s, s:s, s:s, s:O}", "case", ref, "network",
-			 network_params(e->opt.net)->name, "crime", "ransomware",
-			 "description", "ransom payments reported by the victims; "
-			 "each payment output is a seed of the trace",
+			 network_params(e->opt.net)->name, "crime", name,
+			 "description", c->kind == SIM_EXCHANGE_HACK
+			 ? "outputs of the thefts from the exchange's hot wallet, as the "
+			   "exchange reports them; each is a seed of the trace"
+			 : c->kind == SIM_SCAM
+			 ? "payments reported by the victims of the scam; each payment "
+			   "output is a seed of the trace"
+			 : "ransom payments reported by the victims; each payment output "
+			   "is a seed of the trace",
 			 "payments", c->reports);
 }
 
 void crime_release(struct econ *e)
 {
-	struct sim_crime *c = e->crime;
-	if (!c)
-		return;
-	json_decref(c->seeds);
-	json_decref(c->hops);
-	json_decref(c->cashouts);
-	json_decref(c->unspent);
-	json_decref(c->reports);
-	free(c);
+	struct sim_crime *s = e->crime;
+	for (uint32_t i = 0; s && i < s->n; i++) {
+		struct crime *c = &s->c[i];
+		json_decref(c->seeds);
+		json_decref(c->hops);
+		json_decref(c->cashouts);
+		json_decref(c->unspent);
+		json_decref(c->reports);
+	}
+	free(s);
 	e->crime = NULL;
 }

@@ -108,6 +108,8 @@ bool econ_add_utxo(struct econ *e, const struct hash256 *txid, uint32_t vout,
 		}
 		i = e->pool_n++;
 	}
+	if (e->opt.stats && !simstats_output(&e->stats, &d->key))
+		goto oom;
 	struct sim_utxo *u = &e->pool[i];
 	struct sim_entity *ent = &e->ent[d->owner];
 	u->txid = *txid, u->vout = vout, u->owner = d->owner, u->value = d->value;
@@ -473,6 +475,24 @@ fail:
 	return false;
 }
 
+/* The undo entry of the transaction (--rev): the coins it spends. */
+static bool undo_entry(struct econ *e, const uint32_t *in)
+{
+	uint8_t script[34];
+	if (!simchain_undo_tx(&e->chain, e->tx->n_in))
+		return false;
+	for (uint32_t k = 0; k < e->tx->n_in; k++) {
+		const struct sim_utxo *u = &e->pool[in[k]];
+		size_t n = simkey_script(script, &u->key);
+		/* A coinbase is booked once its block is written, with the
+		 * next height (the economy's maturity counts from there). */
+		uint32_t h = u->coinbase ? u->height - 1 : u->height;
+		if (!simchain_undo_coin(&e->chain, u->value, h, u->coinbase, script, n))
+			return false;
+	}
+	return true;
+}
+
 bool econ_write_tx(struct econ *e, struct hash256 *txid, const uint32_t *in,
 		   uint64_t fee)
 {
@@ -481,6 +501,10 @@ bool econ_write_tx(struct econ *e, struct hash256 *txid, const uint32_t *in,
 	struct tx view;
 	bool legacy = false;
 
+	if (e->opt.rev && !undo_entry(e, in)) {
+		e->why = "out of memory";
+		return false;
+	}
 	if (e->opt.fast_sigs)
 		return simchain_add_tx(&e->chain, txid, e->tx, fee, &e->why);
 	simtx_view(&view, s->ins, s->outs, e->tx);

@@ -163,6 +163,10 @@ static bool whirlpool(struct econ *e)
 	}
 	if (n < WP_USERS)
 		return true; /* premix outputs stay as the users' coins */
+	/* Fees above what the margins pay (5 P2WPKH in, 5 out: < 520 vB):
+	 * the round waits and the premix outputs stay the users' coins. */
+	if (WP_USERS * PREMIX_MARGIN < e->feerate * 520)
+		return true;
 	for (uint32_t i = 0; i < n; i++) {
 		struct sim_entity *u = &e->ent[m->owner_of_in[i]];
 		m->dests[i] = (struct sim_dest){ u->id, { 0 }, pool, false };
@@ -214,26 +218,39 @@ static void make_denoms(void)
 		}
 }
 
-/* Splits v into at most WS_OUTS_EACH standard denominations (largest
- * first); returns the count, *left what no denomination covers. */
-static uint32_t split(uint64_t *out, uint64_t v, uint64_t *left)
+/* Splits v into at most max standard denominations (largest first);
+ * returns the count, *left what no denomination covers. */
+static uint32_t split(uint64_t *out, uint64_t v, uint32_t max, uint64_t *left)
 {
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < n_denoms && n < WS_OUTS_EACH; i++)
-		while (denoms[i] <= v && n < WS_OUTS_EACH)
+	for (uint32_t i = 0; i < n_denoms && n < max; i++)
+		while (denoms[i] <= v && n < max)
 			out[n++] = denoms[i], v -= denoms[i];
 	*left = v;
 	return n;
 }
 
-static bool wabisabi(struct econ *e)
+/* Adds coin c of owner to the round: its denominations to m->dests. */
+static void ws_add(struct econ *e, uint32_t *n, uint32_t *nd, uint32_t c,
+		   uint32_t owner, uint32_t max_outs)
 {
 	struct sim_mix *m = e->mix;
-	uint32_t want = (uint32_t)simrng_range(&e->rng, 15, WS_MAX_IN), n = 0, nd = 0;
-	uint64_t per_in = e->feerate * 68, per_out = e->feerate * 43, parts[WS_OUTS_EACH], left, fee;
-	struct hash256 txid;
-	if (!n_denoms)
-		make_denoms();
+	uint64_t per_in = e->feerate * 68, per_out = e->feerate * 43;
+	uint64_t parts[MIX_JOIN_OUTS], left;
+	uint64_t budget = e->pool[c].value - per_in - max_outs * per_out - e->feerate * 12;
+	uint32_t k = split(parts, budget, max_outs, &left);
+	m->in[*n] = c, m->owner_of_in[(*n)++] = owner;
+	for (uint32_t i = 0; i < k; i++)
+		m->dests[(*nd)++] = (struct sim_dest){ owner, { 0 }, parts[i], false };
+}
+
+/* Users join until want inputs (first ones already in); 0 when fewer
+ * than 15 inputs came, else 1 with the round written. */
+static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
+		    struct hash256 *txid)
+{
+	struct sim_mix *m = e->mix;
+	uint64_t fee;
 	for (int t = 0; t < 400 && n < want && nd + WS_OUTS_EACH <= WS_MAX_PEOPLE * WS_OUTS_EACH; t++) {
 		struct sim_entity *u = random_user(e);
 		int64_t c = coin_at_least(e, u, 200000, true);
@@ -242,25 +259,52 @@ static bool wabisabi(struct econ *e)
 			dup |= m->in[i] == (uint32_t)c || m->owner_of_in[i] == u->id;
 		if (c < 0 || dup)
 			continue;
-		uint64_t budget = e->pool[c].value - per_in - WS_OUTS_EACH * per_out -
-				  e->feerate * 12;
-		uint32_t k = split(parts, budget, &left);
-		m->in[n] = (uint32_t)c, m->owner_of_in[n++] = u->id;
-		for (uint32_t i = 0; i < k; i++)
-			m->dests[nd++] = (struct sim_dest){ u->id, { 0 }, parts[i], false };
+		ws_add(e, &n, &nd, (uint32_t)c, u->id, WS_OUTS_EACH);
 	}
 	if (n < 15)
-		return true; /* nobody wrote anything yet: no round */
+		return 0; /* nobody wrote anything yet: no round */
 	for (uint32_t i = 0; i < nd; i++)
 		if (!econ_fresh_key(e, &m->dests[i].key, &e->ent[m->dests[i].owner], "postmix"))
-			return false;
-	int r = econ_pay_joint(e, &txid, &fee, m->in, n, m->dests, nd);
+			return -1;
+	int r = econ_pay_joint(e, txid, &fee, m->in, n, m->dests, nd);
 	if (r <= 0) {
 		e->why = r ? e->why : "internal: a WabiSabi round fell short of its fee";
-		return false;
+		return -1;
 	}
-	note_coinjoin(e, &txid, "wabisabi", 0, n, nd, fee);
-	return true;
+	note_coinjoin(e, txid, "wabisabi", 0, n, nd, fee);
+	return 1;
+}
+
+static bool wabisabi(struct econ *e)
+{
+	uint32_t want = (uint32_t)simrng_range(&e->rng, 15, WS_MAX_IN);
+	struct hash256 txid;
+	if (!n_denoms)
+		make_denoms();
+	return ws_round(e, 0, 0, want, &txid) >= 0;
+}
+
+int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *share,
+	     uint32_t outs[MIX_JOIN_OUTS], uint32_t *n_outs)
+{
+	uint32_t want = (uint32_t)simrng_range(&e->rng, 16, 41), nd = 0, n = 0;
+	uint32_t owner = e->pool[coin].owner;
+	uint64_t value = e->pool[coin].value, sum = 0;
+	if (!n_denoms)
+		make_denoms();
+	ws_add(e, &n, &nd, coin, owner, MIX_JOIN_OUTS);
+	uint32_t mine = nd;
+	int r = ws_round(e, n, nd, want, txid);
+	if (r <= 0)
+		return r;
+	const struct sim_entity *o = &e->ent[owner];
+	for (uint32_t k = 0; k < mine; k++) {
+		outs[k] = o->coins.v[o->coins.n - mine + k];
+		sum += e->pool[outs[k]].value;
+	}
+	*n_outs = mine;
+	*share = value - sum;
+	return 1;
 }
 
 bool mix_block(struct econ *e)

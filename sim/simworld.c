@@ -29,17 +29,55 @@ static const char *const exchange_labels[] = {
 	"Bitnova", "Coinquay", "Satstreet", "Hashmart", "Ledgerly", "Blockbay",
 };
 
-/* A user's script type: roughly the 2023 mix of outputs. */
+/* Eras: docs/simulate.md and bench/RESULTS.md give the public figures
+ * each aims at. The default is part 1's mix (about 2023). */
+static const struct sim_era_params eras[] = {
+	[SIM_ERA_DEFAULT] = { "default", 500, 150, 200, 150, 800, 8, 1, 300, 4, 30,
+			      150, 10, 300, 300 },
+	[SIM_ERA_2017] = { "2017", 30, 300, 670, 0, 100, 60, 5, 1000, 1, 6, 10, 0,
+			   900, 900 },
+	[SIM_ERA_2021] = { "2021", 450, 250, 300, 0, 600, 25, 2, 400, 4, 30, 200, 5,
+			   700, 700 },
+	[SIM_ERA_2024] = { "2024", 480, 100, 120, 300, 850, 12, 2, 600, 8, 45, 60, 10,
+			   600, 600 },
+};
+
+const struct sim_era_params *sim_era_params(enum sim_era era)
+{
+	switch (era) {
+	case SIM_ERA_DEFAULT:
+	case SIM_ERA_2017:
+	case SIM_ERA_2021:
+	case SIM_ERA_2024:
+		return &eras[era];
+	}
+	return &eras[SIM_ERA_DEFAULT];
+}
+
+/* A user's script type, drawn with the era's shares. */
 static uint8_t user_script_type(struct econ *e)
 {
+	const struct sim_era_params *p = sim_era_params(e->opt.era);
 	unsigned r = (unsigned)simrng_below(&e->rng, 1000);
-	if (r < 500)
+	if (r < p->p2wpkh)
 		return SCRIPT_P2WPKH;
-	if (r < 650)
+	if (r < p->p2wpkh + p->p2sh)
 		return SCRIPT_P2SH;
-	if (r < 850)
+	if (r < p->p2wpkh + p->p2sh + p->p2pkh)
 		return SCRIPT_P2PKH;
 	return SCRIPT_P2TR;
+}
+
+/* A service's script type in the era: no taproot before 2021's
+ * activation, nested segwit where native segwit was rare. */
+static uint8_t era_type(const struct econ *e, uint8_t t)
+{
+	const struct sim_era_params *p = sim_era_params(e->opt.era);
+	if (t == SCRIPT_P2TR && p->p2tr == 0)
+		t = SCRIPT_P2WPKH;
+	if (t == SCRIPT_P2WPKH && p->p2wpkh < 100)
+		t = SCRIPT_P2SH;
+	return t;
 }
 
 bool world_add_entity(struct econ *e, enum sim_entity_type t, const char *name,
@@ -61,7 +99,7 @@ static bool init_exchange(struct econ *e, unsigned i)
 	static const uint8_t types[] = { SCRIPT_P2WPKH, SCRIPT_P2SH, SCRIPT_P2PKH,
 					 SCRIPT_P2WPKH, SCRIPT_P2TR, SCRIPT_P2SH };
 	char addr[92];
-	if (!world_add_entity(e, SIM_EXCHANGE, exchange_names[i], types[i]))
+	if (!world_add_entity(e, SIM_EXCHANGE, exchange_names[i], era_type(e, types[i])))
 		return false;
 	struct sim_entity *x = &e->ent[e->n_ent - 1];
 	x->deposit_file = simwriter_add_exchange(e->out, exchange_names[i], &e->why);
@@ -69,7 +107,8 @@ static bool init_exchange(struct econ *e, unsigned i)
 		return false;
 	econ_address(e, addr, &x->hot);
 	simwriter_tag(e->out, addr, exchange_labels[i], "exchange", 100);
-	e->world->wq[i].batch = (uint32_t)simrng_range(&e->rng, 4, 30);
+	e->world->wq[i].batch = (uint32_t)simrng_range(&e->rng,
+		sim_era_params(e->opt.era)->batch_lo, sim_era_params(e->opt.era)->batch_hi);
 	return true;
 }
 
@@ -97,14 +136,15 @@ static bool init_people(struct econ *e, enum sim_entity_type t, uint32_t n,
 	char name[24];
 	for (uint32_t i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%s-%u", prefix, i + 1);
-		uint8_t st = t == SIM_MERCHANT ? (simrng_permille(&e->rng, 800)
+		const struct sim_era_params *ep = sim_era_params(e->opt.era);
+		uint8_t st = t == SIM_MERCHANT ? (simrng_permille(&e->rng, ep->merchant_segwit)
 				? SCRIPT_P2WPKH : SCRIPT_P2SH) : user_script_type(e);
 		if (!world_add_entity(e, t, name, st))
 			return false;
 		struct sim_entity *p = &e->ent[e->n_ent - 1];
 		p->locktime_style = simrng_permille(&e->rng, 400);
-		if (t == SIM_USER && simrng_permille(&e->rng, 300))
-			p->reuse_permille = 300;
+		if (t == SIM_USER && simrng_permille(&e->rng, ep->reusers))
+			p->reuse_permille = ep->reuse_rate;
 	}
 	return true;
 }
@@ -205,7 +245,8 @@ static bool pay_withdrawals(struct econ *e, uint32_t xi)
 		return false;
 	e->withdrawals += q->n;
 	q->n = 0;
-	q->batch = (uint32_t)simrng_range(&e->rng, 4, 30);
+	q->batch = (uint32_t)simrng_range(&e->rng, sim_era_params(e->opt.era)->batch_lo,
+					  sim_era_params(e->opt.era)->batch_hi);
 	return true;
 }
 
@@ -283,7 +324,8 @@ bool world_block_start(struct econ *e)
 				    (int64_t)e->price_cents * step / 1000);
 	if (e->price_cents < 300000)
 		e->price_cents = 300000;
-	e->feerate = simrng_skewed(&e->rng, 8, 1, 300);
+	const struct sim_era_params *ep = sim_era_params(e->opt.era);
+	e->feerate = simrng_skewed(&e->rng, ep->fee_median, ep->fee_lo, ep->fee_hi);
 	e->time += (uint32_t)simrng_range(&e->rng, 60, 1200);
 	for (uint32_t i = 0; i < e->n_exchanges; i++)
 		if (!sweep(e, &e->ent[e->first_exchange + i]))

@@ -27,14 +27,24 @@ A=$(digest "$T/a")
 "$P" index -q --db "$T/c" --blocks "$CHAIN" || bad "second half"
 [ "$(digest "$T/c")" = "$A" ] || bad "two halves digest differs"
 
-# (b) SIGKILL at several points, each state consistent, then resumed
+# (b) SIGKILL at several points, each state consistent, then resumed.
+# The kill is timed by the database's growth, not by the clock, so that it
+# lands mid-run on a fast, a slow (sanitizer) or a loaded machine alike:
+# each round waits until the run has committed more than the last round
+# saw (the amount grows each round), then kills.
+dbsize() { du -sb "$T/b" 2>/dev/null | cut -f1; }
 mid=0
 for i in $(seq 1 15); do
+	start=$(dbsize); start=${start:-0}
 	"$P" index -q --db "$T/b" --blocks "$CHAIN" --commit-txs 1 &
 	pid=$!
-	# Growing delays, so that some kill lands mid-run on fast and slow
-	# (sanitizer) builds alike.
-	sleep "$(awk -v i="$i" 'BEGIN { print 0.03 * i }')"
+	n=0
+	while [ $n -lt 1000 ] && kill -0 $pid 2>/dev/null; do
+		cur=$(dbsize)
+		[ "${cur:-0}" -gt $((start + 20000 * i)) ] && break
+		sleep 0.01
+		n=$((n + 1))
+	done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	rc=$?
@@ -43,8 +53,9 @@ for i in $(seq 1 15); do
 	out=$("$P" index -q --db "$T/b" --verify --json 2>"$T/err") ||
 		grep -q 'no index here' "$T/err" || bad "killed state $i inconsistent"
 	h=$(printf '%s\n' "$out" | sed -n 's/.*"tip_height": \([0-9]*\).*/\1/p')
-	[ -n "$h" ] && [ "$h" -gt 0 ] && [ "$h" -lt 4521 ] && mid=$((mid + 1))
+	[ -n "$h" ] && [ "$h" -gt 0 ] && [ "$h" -lt 4521 ] && [ "$rc" -ne 0 ] && mid=$((mid + 1))
 	[ "$rc" -eq 0 ] && break
+	[ "$mid" -ge 5 ] && break
 done
 [ "$mid" -gt 0 ] || bad "no SIGKILL landed in the middle of a run"
 "$P" index -q --db "$T/b" --blocks "$CHAIN" || bad "resume after kills"

@@ -65,5 +65,45 @@ for n in main testnet testnet4 signet regtest; do
 	grep -q '"blocks": 4' "$T/scan.json" || fail "scan $n: not 4 blocks"
 done
 
+# Eras: 2017 has no taproot and more legacy outputs than 2024; --stats.
+"$P" simulate --out "$T/e17" --txs 3000 --profile 2017 --stats --fast-sigs -q >"$T/s17" || fail "2017"
+"$P" simulate --out "$T/e24" --txs 3000 --profile 2024 --stats --fast-sigs -q >"$T/s24" || fail "2024"
+grep -q "p2tr 0.0%" "$T/s17" || fail "2017 has taproot outputs: $(cat "$T/s17")"
+pk() { sed -n 's/.*p2pkh \([0-9.]*\)%.*/\1/p' "$1"; }
+awk -v a="$(pk "$T/s17")" -v b="$(pk "$T/s24")" 'BEGIN { exit !(a > 2 * b) }' || fail "2017 p2pkh $(pk "$T/s17")% not > 2x 2024's $(pk "$T/s24")%"
+for k in "mean inputs" "mean outputs" "address reuse" "coinjoins"; do
+	grep -q "^$k" "$T/s24" || fail "--stats lacks $k"
+done
+"$P" simulate --out "$T/e99" --profile 1999 -q 2>/dev/null
+[ $? -eq 2 ] || fail "bad --profile must exit 2"
+# Several crimes: one case file each, case.json the first.
+"$P" simulate --out "$T/multi2" --txs 5000 --scenario scam,exchange-hack --fast-sigs -q || fail "scam,exchange-hack"
+for f in case.json case-scam.json case-exchange-hack.json; do [ -s "$T/multi2/$f" ] || fail "missing $f"; done
+cmp -s "$T/multi2/case.json" "$T/multi2/case-scam.json" || fail "case.json is not the first crime's"
+grep -q '"crime": "exchange-hack"' "$T/multi2/case-exchange-hack.json" || fail "hack case file"
+"$P" simulate --out "$T/dup" --scenario scam,scam -q 2>"$T/err"
+[ $? -eq 2 ] && grep -q "given twice" "$T/err" || fail "a scenario given twice must be refused"
+
+# A forked, obfuscated chain with rev files: scan follows the most-work
+# branch (the plain run's tip), index --verify gives the plain digest.
+"$P" simulate --out "$T/fp" --txs 2500 --seed 8 --fast-sigs -q || fail "plain"
+"$P" simulate --out "$T/ff" --txs 2500 --seed 8 --fast-sigs --forks 4 --xor --rev -q || fail "forked"
+[ -s "$T/ff/blocks/xor.dat" ] && [ -s "$T/ff/blocks/rev00000.dat" ] || fail "no xor.dat or rev file"
+cmp -s "$T/fp/blocks/blk00000.dat" "$T/ff/blocks/blk00000.dat" && fail "--xor/--forks did not change the blk file"
+"$P" scan --blocks "$T/fp/blocks" --json -q >"$T/sp" || fail "scan plain"
+"$P" scan --blocks "$T/ff/blocks" --json -q >"$T/sf" || fail "scan forked"
+tip() { sed -n 's/^  "tip_hash": "\([0-9a-f]*\)".*/\1/p' "$1"; }
+[ -n "$(tip "$T/sp")" ] && [ "$(tip "$T/sp")" = "$(tip "$T/sf")" ] || fail "forked chain scans to another tip"
+txs=$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/sf")
+[ "$txs" = "$(sed -n 's/^  "transactions": \([0-9]*\).*/\1/p' "$T/ff/truth.json")" ] || fail "forked scan: $txs transactions"
+stale=$(sed -n 's/^  "stale_blocks": \([0-9]*\).*/\1/p' "$T/ff/truth.json")
+[ "${stale:-0}" -ge 4 ] || fail "truth stale_blocks ${stale:-none}"
+"$P" scan --blocks "$T/ff/blocks" -q 2>&1 | grep -q "stale $stale," || fail "scan does not see $stale stale blocks"
+for d in fp ff; do
+	"$P" index --network regtest --db "$T/$d/db" --blocks "$T/$d/blocks" --verify >"$T/$d.v" 2>&1 || fail "index $d"
+done
+dp=$(sed -n 's/^digest *//p' "$T/fp.v" | head -1)
+[ -n "$dp" ] && [ "$dp" = "$(sed -n 's/^digest *//p' "$T/ff.v" | head -1)" ] || fail "index digests differ"
+
 "$P" help simulate | grep -q -- "--known" || fail "help lists options"
 echo "e2e_simulate: ok"

@@ -83,7 +83,8 @@ static bool m_stop(void *ctx)
 
 static struct rpc_follow_ops ops_for(struct mock *m)
 {
-	struct rpc_follow_ops o = { m, m_tip, m_hash_at, m_connect, m_disconnect, m_stop };
+	struct rpc_follow_ops o = { m, m_tip, m_hash_at, m_connect, m_disconnect, m_stop,
+				    NULL };
 	return o;
 }
 

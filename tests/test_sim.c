@@ -98,7 +98,7 @@ static const struct sim_options *small_opts(uint64_t seed, uint64_t txs)
 	o.net = NETWORK_REGTEST;
 	o.target_txs = txs;
 	o.known_permille = 100;
-	o.ransomware = true;
+	o.scenario[0] = SIM_RANSOMWARE, o.n_scenarios = 1;
 	o.file_max = 1u << 20; /* several blk files: rollover is exercised */
 	o.start_time = 1700000000;
 	o.coinjoin_permille = 400;
@@ -152,11 +152,54 @@ static void check_hop_outputs(json_t *hop, const struct tx *tx, uint64_t fee)
 	}
 }
 
+static bool is_coinjoin_hop(json_t *hop)
+{
+	return strcmp(json_string_value(json_object_get(hop, "kind")), "coinjoin") == 0;
+}
+
+static bool hop_lists_input(json_t *hop, const struct tx_in *in)
+{
+	char hex[65];
+	size_t i;
+	json_t *o;
+	hash256_to_hex(hex, &in->prev_txid);
+	json_array_foreach(json_object_get(hop, "inputs"), i, o)
+		if (strcmp(json_string_value(json_object_get(o, "txid")), hex) == 0 &&
+		    json_integer_value(json_object_get(o, "vout")) == in->prev_vout)
+			return true;
+	return false;
+}
+
+/* A criminal's hop through a CoinJoin lists its own input and outputs
+ * only: each output is the tx's at its vout; fee = its input - outputs
+ * (in_hop: the value of the tx's inputs the hop lists). */
+static void check_coinjoin_hop(json_t *hop, const struct tx *tx, uint64_t in_hop)
+{
+	size_t i;
+	json_t *o;
+	uint64_t out = 0, listed_in = 0;
+	char addr[ADDRESS_MAX];
+	json_array_foreach(json_object_get(hop, "inputs"), i, o)
+		listed_in += (uint64_t)json_integer_value(json_object_get(o, "value"));
+	assert_int_equal(in_hop, listed_in);
+	assert_true(tx->n_in >= 15); /* a WabiSabi round */
+	json_array_foreach(json_object_get(hop, "outputs"), i, o) {
+		uint32_t v = (uint32_t)json_integer_value(json_object_get(o, "vout"));
+		assert_true(v < tx->n_out);
+		assert_int_equal(json_integer_value(json_object_get(o, "value")), tx->out[v].value);
+		assert_true(address_from_script(addr, NETWORK_REGTEST, tx->out[v].script,
+						tx->out[v].script_len));
+		assert_string_equal(json_string_value(json_object_get(o, "address")), addr);
+		out += tx->out[v].value;
+	}
+	assert_int_equal(json_integer_value(json_object_get(hop, "fee")), listed_in - out);
+}
+
 /* Spends the inputs of tx, returning its fee. */
 static uint64_t spend(struct walk *w, const struct tx *tx, uint32_t height)
 {
 	char hex[65];
-	uint64_t in = 0, out = 0;
+	uint64_t in = 0, out = 0, in_hop = 0;
 	hash256_to_hex(hex, &tx->txid);
 	json_t *hop = json_object_get(w->hops_by_txid, hex);
 	for (uint32_t k = 0; k < tx->n_in; k++) {
@@ -165,8 +208,10 @@ static uint64_t spend(struct walk *w, const struct tx *tx, uint32_t height)
 		assert_false(c->dead);    /* ... and is not spent twice */
 		if (c->coinbase)
 			assert_true(height >= c->height + 100);
-		if (hop)
+		if (hop && !is_coinjoin_hop(hop))
 			check_hop_input(hop, k, &tx->in[k], c);
+		else if (hop && hop_lists_input(hop, &tx->in[k]))
+			in_hop += c->value;
 		c->dead = true;
 		c->spent_by = tx->txid;
 		in += c->value;
@@ -174,10 +219,12 @@ static uint64_t spend(struct walk *w, const struct tx *tx, uint32_t height)
 	for (uint32_t o = 0; o < tx->n_out; o++)
 		out += tx->out[o].value;
 	assert_true(out <= in);   /* no value created */
-	if (hop) {
+	if (hop && !is_coinjoin_hop(hop))
 		check_hop_outputs(hop, tx, in - out);
+	else if (hop)
+		check_coinjoin_hop(hop, tx, in_hop);
+	if (hop)
 		w->hops_seen++;
-	}
 	return in - out;
 }
 
@@ -295,7 +342,7 @@ static void check_outpoints(struct walk *w, json_t *arr, bool live)
 	}
 }
 
-static void check_crime_totals(json_t *crime)
+static void check_crime_totals(json_t *crime, bool remainder)
 {
 	json_t *t = json_object_get(crime, "totals");
 	uint64_t seeded = (uint64_t)json_integer_value(json_object_get(t, "seeded"));
@@ -307,7 +354,7 @@ static void check_crime_totals(json_t *crime)
 	json_t *h;
 	const char *k;
 
-	assert_true(seeded > 0 && out > 0 && left > 0);
+	assert_true(seeded > 0 && out > 0 && (left > 0 || !remainder));
 	assert_int_equal(sum_values(json_object_get(crime, "seeds")), seeded);
 	assert_int_equal(sum_values(json_object_get(crime, "cashouts")), out);
 	assert_int_equal(sum_values(json_object_get(crime, "unspent")), left);
@@ -413,10 +460,12 @@ static void check_cashouts(const char *dir, json_t *truth, json_t *crime)
 	}
 }
 
-static void check_case(const char *dir, json_t *crime)
+static void check_case(const char *dir, const char *file, json_t *crime)
 {
-	json_t *c = load_json(dir, "case.json");
+	json_t *c = load_json(dir, file);
 	json_t *pay = json_object_get(c, "payments"), *seeds = json_object_get(crime, "seeds");
+	assert_string_equal(json_string_value(json_object_get(c, "crime")),
+			    json_string_value(json_object_get(crime, "scenario")));
 	assert_int_equal(json_array_size(pay), json_array_size(seeds));
 	for (size_t i = 0; i < json_array_size(pay); i++) {
 		json_t *p = json_array_get(pay, i), *s = json_array_get(seeds, i);
@@ -436,49 +485,108 @@ static void simulate(const char *dir, const struct sim_options *o, bool force)
 		fail_msg("sim_run: %s", why);
 }
 
-static void test_chain_and_truth(void **state)
+/* Mixed cash-outs name a CoinJoin hop of their crime that is a truth
+ * CoinJoin; returns how many cash-outs are mixed. */
+static unsigned check_mixed(json_t *truth, json_t *crime)
 {
-	const char *tmp = helper_tmpdir();
-	char dir[1024];
+	size_t i, j;
+	json_t *o, *h;
+	unsigned n = 0;
+	json_array_foreach(json_object_get(crime, "cashouts"), i, o) {
+		const char *mix = json_string_value(json_object_get(o, "mix_txid"));
+		bool hop = false, listed = false;
+		if (!mix)
+			continue;
+		assert_true(json_is_true(json_object_get(o, "mixed")));
+		json_array_foreach(json_object_get(crime, "hops"), j, h)
+			hop |= is_coinjoin_hop(h) &&
+			       strcmp(json_string_value(json_object_get(h, "txid")), mix) == 0;
+		json_array_foreach(json_object_get(truth, "coinjoins"), j, h)
+			listed |= strcmp(json_string_value(json_object_get(h, "txid")), mix) == 0;
+		assert_true(hop && listed);
+		n++;
+	}
+	return n;
+}
+
+/* Simulates with o into dir and checks the chain and every crime of the
+ * truth; returns the number of mixed cash-outs. */
+static unsigned check_run(const char *dir, const struct sim_options *o)
+{
 	struct walk w;
 	struct strset named = { 0 };
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/case", tmp);
-	simulate(dir, small_opts(7, 4000), false);
-
+	unsigned mixed = 0;
+	size_t i, c;
+	json_t *h, *crime;
+	simulate(dir, o, false);
 	json_t *truth = load_json(dir, "truth.json");
-	json_t *crime = json_object_get(truth, "crime");
+	json_t *crimes = json_object_get(truth, "crimes");
+	assert_int_equal(json_array_size(crimes), o->n_scenarios);
+	assert_true(json_equal(json_array_get(crimes, 0), json_object_get(truth, "crime")));
 	memset(&w, 0, sizeof(w));
-	w.coins.cap = 1u << 16;
+	w.coins.cap = 1u << 17;
 	w.coins.v = calloc(w.coins.cap, sizeof(struct coin));
 	w.hops_by_txid = json_object();
-	size_t i;
-	json_t *h;
-	json_array_foreach(json_object_get(crime, "hops"), i, h)
-		json_object_set(w.hops_by_txid, json_string_value(json_object_get(h, "txid")), h);
-	assert_true(json_array_size(json_object_get(crime, "hops")) >= 3);
-
+	size_t n_hops = 0;
+	json_array_foreach(crimes, c, crime) {
+		json_array_foreach(json_object_get(crime, "hops"), i, h)
+			json_object_set(w.hops_by_txid, json_string_value(json_object_get(h, "txid")), h);
+		assert_true(json_array_size(json_object_get(crime, "hops")) >= 3);
+		n_hops += json_array_size(json_object_get(crime, "hops"));
+	}
 	walk_chain(&w, dir);
 	assert_true(w.files >= 2);
-	assert_true(w.txs >= 4000);
+	assert_true(w.txs >= o->target_txs);
 	json_t *gen = json_object_get(truth, "generator");
 	assert_int_equal(w.txs, json_integer_value(json_object_get(gen, "transactions")));
 	assert_int_equal(w.blocks, json_integer_value(json_object_get(gen, "blocks")) + 1);
-	assert_int_equal(w.hops_seen, json_array_size(json_object_get(crime, "hops")));
-	check_outpoints(&w, json_object_get(crime, "seeds"), false);
-	check_outpoints(&w, json_object_get(crime, "cashouts"), false);
-	check_outpoints(&w, json_object_get(crime, "unspent"), true);
-	check_crime_totals(crime);
+	assert_int_equal(w.hops_seen, n_hops);
 	check_addresses(&w, truth, &named);
-	check_cashouts(dir, truth, crime);
-	assert_true(check_sweeps(&w, crime) >= 1);
-	check_case(dir, crime);
-
+	json_array_foreach(crimes, c, crime) {
+		char file[64];
+		const char *sc = json_string_value(json_object_get(crime, "scenario"));
+		check_outpoints(&w, json_object_get(crime, "seeds"), false);
+		check_outpoints(&w, json_object_get(crime, "cashouts"), false);
+		check_outpoints(&w, json_object_get(crime, "unspent"), true);
+		check_crime_totals(crime, strcmp(sc, "ransomware") == 0 && !o->crime_coinjoin);
+		check_cashouts(dir, truth, crime);
+		assert_true(check_sweeps(&w, crime) >= 1);
+		snprintf(file, sizeof(file), "case-%s.json", sc);
+		check_case(dir, c == 0 ? "case.json" : file, crime);
+		if (o->n_scenarios > 1)
+			check_case(dir, file, crime);
+		mixed += check_mixed(truth, crime);
+	}
 	json_decref(w.hops_by_txid);
 	json_decref(truth);
 	free(w.coins.v);
 	free(w.addrs.v);
 	free(named.v);
+	return mixed;
+}
+
+static void test_chain_and_truth(void **state)
+{
+	const char *tmp = helper_tmpdir();
+	char dir[1024];
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/case", tmp);
+	assert_int_equal(check_run(dir, small_opts(7, 4000)), 0);
+	helper_rm_rf(tmp);
+}
+
+/* All three crimes in one economy, ransomware through a CoinJoin. */
+static void test_all_scenarios(void **state)
+{
+	const char *tmp = helper_tmpdir();
+	char dir[1024];
+	(void)state;
+	struct sim_options o = *small_opts(5, 6000);
+	o.scenario[0] = SIM_RANSOMWARE, o.scenario[1] = SIM_EXCHANGE_HACK;
+	o.scenario[2] = SIM_SCAM, o.n_scenarios = 3;
+	o.crime_coinjoin = true;
+	snprintf(dir, sizeof(dir), "%s/all", tmp);
+	assert_true(check_run(dir, &o) >= 1);
 	helper_rm_rf(tmp);
 }
 
@@ -553,6 +661,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chain_and_truth),
+		cmocka_unit_test(test_all_scenarios),
 		cmocka_unit_test(test_same_seed_same_bytes),
 		cmocka_unit_test(test_refuses_existing_chain),
 	};

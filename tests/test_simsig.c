@@ -292,7 +292,7 @@ static void simulate(const char *dir, bool fast, unsigned threads)
 	o.net = NETWORK_REGTEST;
 	o.target_txs = 2500;
 	o.known_permille = 100;
-	o.ransomware = true;
+	o.scenario[0] = SIM_RANSOMWARE, o.n_scenarios = 1;
 	o.file_max = SIMCHAIN_FILE_MAX;
 	o.start_time = 1700000000;
 	o.fast_sigs = fast;

@@ -1,5 +1,8 @@
 /* Shared command-line conventions. */
 #include "proceeds/cli.h"
+#include "proceeds/index.h"
+
+#include <jansson.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -208,4 +211,40 @@ bool cli_read_file(char **out, size_t *len, const char *path, size_t max,
 	if (f != stdin)
 		fclose(f);
 	return false;
+}
+
+int cli_index_each(struct cli_common *c, int argc, char **argv,
+		   const char *cmd, const char *missing,
+		   int (*show)(struct cli_common *c, struct index *idx,
+			       const char *arg))
+{
+	struct index *idx;
+	bool absent;
+	const char *why;
+	int rc = CLI_OK;
+
+	if (argc < 2)
+		return cli_error(cmd, "%s", missing);
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_error(cmd, "unknown option '%s'", argv[i]);
+	if (!index_open_query(&idx, &absent, cli_db_path(c), c->net, &why))
+		return cli_error(cli_db_path(c), "%s", why);
+	for (int i = 1; i < argc; i++) {
+		int r = show(c, idx, argv[i]);
+		rc = r > rc ? r : rc;
+	}
+	index_close(idx);
+	return rc;
+}
+
+void cli_emit_json(const struct cli_common *c, struct json_t *j,
+		   void (*print_text)(struct json_t *j))
+{
+	if (c->format == CLI_JSON) {
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		print_text(j);
+	}
 }

@@ -5,6 +5,7 @@
 #include "proceeds/commands.h"
 #include "proceeds/index.h"
 #include "proceeds/index_query.h"
+#include "proceeds/index_rpc.h"
 #include "proceeds/index_undo.h"
 #include "proceeds/index_verify.h"
 #include "proceeds/store.h"
@@ -18,6 +19,12 @@
 
 struct index_args {
 	const char *blocks;
+	const char *rpc, *rpc_user, *rpc_cookie;
+	char *rpc_password;     /* a copy; the argv original is wiped */
+	char *rpc_url;          /* a copy (rpc points to it) */
+	bool follow;
+	double poll_s;
+	uint32_t max_reorg;
 	bool verify;
 	bool has_stop;
 	uint32_t stop_height;
@@ -51,6 +58,71 @@ static bool parse_u32(uint32_t *out, const char *opt, const char *v)
 	return true;
 }
 
+/* Takes the password and overwrites it in argv, so that `ps` and
+ * /proc/PID/cmdline no longer show it. */
+static void take_password(struct index_args *a, char *v)
+{
+	free(a->rpc_password);
+	a->rpc_password = strdup(v);
+	if (!a->rpc_password) {
+		fprintf(stderr, "proceeds: index: out of memory\n");
+		exit(CLI_FAIL);
+	}
+	memset(v, 'x', strlen(v));
+}
+
+/* A URL's user:password@ works (rpc.h), but its password is wiped from
+ * argv like --rpc-password's. */
+static void take_url(struct index_args *a, char *v)
+{
+	char *host = strstr(v, "//"), *at, *colon;
+
+	free(a->rpc_url);
+	a->rpc = a->rpc_url = strdup(v);
+	if (!a->rpc_url) {
+		fprintf(stderr, "proceeds: index: out of memory\n");
+		exit(CLI_FAIL);
+	}
+	host = host ? host + 2 : v;
+	at = strchr(host, '@');
+	colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon)
+		memset(colon + 1, 'x', (size_t)(at - colon - 1));
+}
+
+/* The --rpc options; true when argv[*i] was one of them. */
+static bool rpc_arg(struct index_args *a, int argc, char **argv, int *i, bool *bad)
+{
+	const char *v;
+
+	if (cli_opt_value(&v, argc, argv, i, "--rpc", bad)) {
+		if (!*bad)
+			take_url(a, (char *)v);
+		return true;
+	}
+	if (cli_opt_value(&a->rpc_user, argc, argv, i, "--rpc-user", bad) ||
+	    cli_opt_value(&a->rpc_cookie, argc, argv, i, "--rpc-cookie", bad))
+		return true;
+	if (cli_opt_value(&v, argc, argv, i, "--rpc-password", bad)) {
+		if (!*bad)
+			take_password(a, (char *)v);
+	} else if (cli_opt_value(&v, argc, argv, i, "--poll", bad)) {
+		char *end;
+		a->poll_s = *bad ? 0 : strtod(v, &end);
+		if (!*bad && (*v < '0' || *v > '9' || *end || a->poll_s > 86400)) {
+			cli_error("index", "--poll: not a number of seconds: '%s'", v);
+			*bad = true;
+		}
+	} else if (cli_opt_value(&v, argc, argv, i, "--max-reorg", bad)) {
+		*bad = *bad || !parse_u32(&a->max_reorg, "--max-reorg", v);
+	} else if (strcmp(argv[*i], "--follow") == 0) {
+		a->follow = true;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static bool parse_args(struct index_args *a, int argc, char **argv)
 {
 	bool bad = false;
@@ -69,13 +141,26 @@ static bool parse_args(struct index_args *a, int argc, char **argv)
 				return false;
 		} else if (strcmp(argv[i], "--verify") == 0) {
 			a->verify = true;
+		} else if (rpc_arg(a, argc, argv, &i, &bad)) {
+			if (bad)
+				return false;
 		} else if (!bad) {
 			cli_error("index", "unknown argument '%s'", argv[i]);
 			return false;
 		}
 	}
-	if (!bad && !a->blocks && !a->verify) {
-		cli_error("index", "nothing to do: give --blocks DIR and/or --verify");
+	if (!bad && !a->blocks && !a->rpc && !a->verify) {
+		cli_error("index", "nothing to do: give --blocks DIR or --rpc URL, "
+			  "and/or --verify");
+		return false;
+	}
+	if (!bad && a->blocks && a->rpc) {
+		cli_error("index", "give --blocks or --rpc, not both");
+		return false;
+	}
+	if (!bad && !a->rpc && (a->follow || a->rpc_user || a->rpc_cookie ||
+				a->rpc_password)) {
+		cli_error("index", "--follow and the --rpc-* options need --rpc URL");
 		return false;
 	}
 	return !bad;
@@ -286,6 +371,146 @@ static int run_blocks(struct cli_common *c, struct index *idx,
 	return CLI_OK;
 }
 
+/* ---- --rpc ---- */
+
+struct rpc_progress {
+	struct cli_common *c;
+	double t0, last;
+};
+
+static void rpc_progress(void *ctx, uint32_t height, const struct index_rpc_stats *st)
+{
+	struct rpc_progress *p = ctx;
+	double t = now_s(), el = t - p->t0;
+	if (t - p->last < 0.5)
+		return;
+	p->last = t;
+	cli_progress(p->c, "height %u/%u  %.0f blocks/s  %.0f tx/s  %u reorg(s)",
+		     height, st->node_height, el > 0 ? st->connected / el : 0,
+		     el > 0 ? st->txs / el : 0, st->reorgs);
+}
+
+static bool rpc_stop(void *ctx)
+{
+	return interrupted != 0;
+}
+
+static bool rpc_client_from(struct rpc_client **out, const struct index_args *a,
+			    const char **why)
+{
+	struct rpc_options o;
+	const char *env = getenv("PROCEEDS_RPC_PASSWORD");
+
+	rpc_options_init(&o);
+	o.url = a->rpc;
+	o.user = a->rpc_user;
+	o.password = a->rpc_password ? a->rpc_password : env;
+	o.cookie_file = a->rpc_cookie;
+	if (o.user && !o.password)
+		return (*why = "--rpc-user needs --rpc-password or "
+			       "$PROCEEDS_RPC_PASSWORD"), false;
+	return rpc_client_new(out, &o, why);
+}
+
+static void print_rpc_run(struct cli_common *c, struct index *idx,
+			  const struct index_rpc_stats *st, double t0)
+{
+	struct idx_tip tip;
+	char hex[65] = "";
+	double el = now_s() - t0;
+	bool has = index_committed_tip(idx, &tip);
+
+	if (has)
+		hash256_to_hex(hex, &tip.hash);
+	if (c->quiet)
+		return;
+	fprintf(stderr, "indexed %u blocks, %llu txs in %.1f s (%.0f tx/s); %u reorg(s), "
+		"%u block(s) disconnected; tip %s%u %s\n", st->connected,
+		(unsigned long long)st->txs, el, el > 0 ? st->txs / el : 0.0,
+		st->reorgs, st->disconnected, has ? "" : "none ", has ? tip.height : 0, hex);
+}
+
+static int run_rpc(struct cli_common *c, struct index *idx, struct rpc_client *cl,
+		   const struct index_args *a)
+{
+	struct index_rpc_options o;
+	struct index_rpc_stats st = { 0 };
+	struct rpc_progress p = { c, now_s(), 0 };
+	const char *why;
+
+	index_rpc_options_init(&o);
+	o.follow = a->follow;
+	if (a->poll_s > 0)
+		o.poll_ms = (long)(a->poll_s * 1000) > 0 ? (long)(a->poll_s * 1000) : 1;
+	o.max_reorg = a->max_reorg;
+	o.has_stop_height = a->has_stop;
+	o.stop_height = a->stop_height;
+	o.stop = rpc_stop;
+	o.progress = rpc_progress;
+	o.ctx = &p;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	bool ok = index_rpc_run(idx, cl, &o, &st, &why);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	cli_progress_done(c);
+	print_rpc_run(c, idx, &st, p.t0);
+	if (!ok)
+		return cli_error("index", "%s: %s (the index stays at its last good tip)",
+				 rpc_client_url(cl), why);
+	if (interrupted)
+		cli_warn(c, "interrupted: the index is at a block boundary, rerun to continue");
+	return CLI_OK;
+}
+
+/* The network: --network, else the node's. */
+static bool rpc_network(struct cli_common *c, struct rpc_client *cl,
+			enum network *net, const char **why)
+{
+	if (c->net_given)
+		return (*net = c->net), true;
+	return index_rpc_detect_network(cl, net, why);
+}
+
+static int run_rpc_cmd(struct cli_common *c, const struct index_args *a)
+{
+	struct rpc_client *cl = NULL;
+	struct index *idx = NULL;
+	struct index_options o = { .create = true, .flush_txs = a->commit_txs };
+	enum network net;
+	const char *why;
+	int rc;
+
+	if (!rpc_client_from(&cl, a, &why))
+		return cli_error("index --rpc", "%s", why);
+	if (!rpc_network(c, cl, &net, &why)) {
+		rc = cli_error("index", "%s: %s", rpc_client_url(cl), why);
+		rpc_client_free(cl);
+		return rc;
+	}
+	if (!index_open(&idx, cli_db_path(c), net, &o, &why)) {
+		rpc_client_free(cl);
+		return cli_error(cli_db_path(c), "%s", why);
+	}
+	rc = run_rpc(c, idx, cl, a);
+	rpc_client_free(cl);
+	if (rc == CLI_OK && a->verify)
+		rc = run_verify(c, idx);
+	index_close(idx);
+	return rc;
+}
+
+/* Frees the copies, wiping the secrets first. */
+static void free_args(struct index_args *a)
+{
+	if (a->rpc_password)
+		memset(a->rpc_password, 0, strlen(a->rpc_password));
+	if (a->rpc_url)
+		memset(a->rpc_url, 0, strlen(a->rpc_url));
+	free(a->rpc_password);
+	free(a->rpc_url);
+}
+
 static int run(struct cli_common *c, int argc, char **argv)
 {
 	struct index_args a;
@@ -296,8 +521,15 @@ static int run(struct cli_common *c, int argc, char **argv)
 	const char *why;
 	int rc = CLI_OK;
 
-	if (!parse_args(&a, argc, argv))
+	if (!parse_args(&a, argc, argv)) {
+		free_args(&a);
 		return CLI_FAIL;
+	}
+	if (a.rpc) {
+		rc = run_rpc_cmd(c, &a);
+		free_args(&a);
+		return rc;
+	}
 	if (a.blocks && !blkdir_open(&d, a.blocks, &net, &why))
 		return cli_error(a.blocks, "%s", why);
 	if (!a.blocks)
@@ -319,21 +551,42 @@ static int run(struct cli_common *c, int argc, char **argv)
 }
 
 const struct cli_command cmd_index = {
-	"index", run, "build or extend the chain index from a blocks directory",
+	"index", run, "build or extend the chain index from blk files or a node",
 	"proceeds index --blocks DIR [--stop-height N] [--commit-txs N] [--verify]\n"
+	"proceeds index --rpc URL [--rpc-user U --rpc-password P | --rpc-cookie FILE]\n"
+	"               [--follow] [--poll SECONDS] [--max-reorg N] [--stop-height N]\n"
+	"               [--commit-txs N] [--verify]\n"
 	"  --blocks DIR       a Bitcoin Core blocks directory (blk*.dat, xor.dat);\n"
 	"                     a rerun adds only new blocks, and blocks no longer\n"
 	"                     in the best chain are disconnected first (at most\n"
 	"                     100: a deeper fork is refused as a wrong directory)\n"
+	"  --rpc URL          a node's JSON-RPC (e.g. http://127.0.0.1:8332/):\n"
+	"                     getblockhash and getblock HASH 0, batched. Blocks\n"
+	"                     no longer in the node's best chain are disconnected\n"
+	"                     back to the fork point and its branch connected.\n"
+	"                     Without --network, the node's chain is used\n"
+	"  --rpc-user U       with --rpc-password P, or P from the environment\n"
+	"                     variable PROCEEDS_RPC_PASSWORD (preferred: a\n"
+	"                     password on the command line is wiped from the\n"
+	"                     process title at start, but shells keep history)\n"
+	"  --rpc-password P   the password for --rpc-user\n"
+	"  --rpc-cookie FILE  Core's .cookie (in the node's datadir); the default\n"
+	"                     way to authenticate to a local bitcoind\n"
+	"  --follow           keep polling for new blocks until Ctrl-C (or\n"
+	"                     SIGTERM), which ends at a block boundary, exit 0\n"
+	"  --poll SECONDS     wait between polls at the node's tip; default 5\n"
+	"  --max-reorg N      refuse to disconnect more than N blocks; default 100\n"
 	"  --stop-height N    index no further than height N\n"
 	"  --commit-txs N     commit (atomically, with the tip) after every N\n"
 	"                     txs; default 100000. Smaller loses less on a\n"
-	"                     crash, larger is faster\n"
+	"                     crash, larger is faster. With --rpc the index is\n"
+	"                     also committed whenever it reaches the node's tip\n"
 	"  --verify           check the index (every spent-by link matches an\n"
 	"                     input, every history entry is a real output, ids\n"
 	"                     and counters agree) and print a digest of its\n"
 	"                     content; exit 1 when inconsistent\n"
 	"  Progress (blocks/s, tx/s, ETA) goes to stderr; -q silences it.\n"
 	"  Ctrl-C stops at a block boundary; kill -9 loses at most the blocks\n"
-	"  since the last commit, and a rerun continues from there.\n",
+	"  since the last commit, and a rerun continues from there (also in the\n"
+	"  middle of a reorg). Credentials never appear in messages.\n",
 };

@@ -76,36 +76,14 @@ static int show(struct cli_common *c, struct index *idx, const char *arg)
 	idx_tx_release(&tx);
 	if (!j)
 		return cli_error(arg, "%s", why);
-	if (c->format == CLI_JSON) {
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-	} else {
-		print_text(j);
-	}
+	cli_emit_json(c, j, print_text);
 	json_decref(j);
 	return CLI_OK;
 }
 
 static int run(struct cli_common *c, int argc, char **argv)
 {
-	struct index *idx;
-	bool absent;
-	const char *why;
-	int rc = CLI_OK;
-
-	if (argc < 2)
-		return cli_error("outpoint", "no TXID:VOUT given");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return cli_error("outpoint", "unknown option '%s'", argv[i]);
-	if (!index_open_query(&idx, &absent, cli_db_path(c), c->net, &why))
-		return cli_error(cli_db_path(c), "%s", why);
-	for (int i = 1; i < argc; i++) {
-		int r = show(c, idx, argv[i]);
-		rc = r > rc ? r : rc;
-	}
-	index_close(idx);
-	return rc;
+	return cli_index_each(c, argc, argv, "outpoint", "no TXID:VOUT given", show);
 }
 
 const struct cli_command cmd_outpoint = {

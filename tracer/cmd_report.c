@@ -3,8 +3,11 @@
 #include "proceeds/commands.h"
 #include "proceeds/evkey.h"
 #include "proceeds/hex.h"
+#include "proceeds/index.h"
 #include "proceeds/report.h"
+#include "proceeds/reportidx.h"
 #include "proceeds/reportpkg.h"
+#include "proceeds/reportrepro.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +17,9 @@
 #define TRACE_MAX (1024u << 20)
 
 struct report_args {
-	const char *trace, *keyfile;
+	const char *trace, *keyfile, *reproduce;
 	struct report_options ro;
+	struct share_meta share;
 };
 
 static bool one_opt(struct report_args *a, int argc, char **argv, int *i, bool *bad)
@@ -24,7 +28,8 @@ static bool one_opt(struct report_args *a, int argc, char **argv, int *i, bool *
 	    cli_opt_value(&a->ro.case_ref, argc, argv, i, "--case-ref", bad) ||
 	    cli_opt_value(&a->ro.contact, argc, argv, i, "--contact", bad) ||
 	    cli_opt_value(&a->ro.title, argc, argv, i, "--title", bad) ||
-	    cli_opt_value(&a->ro.request, argc, argv, i, "--request", bad))
+	    cli_opt_value(&a->ro.request, argc, argv, i, "--request", bad) ||
+	    cli_opt_value(&a->reproduce, argc, argv, i, "--reproduce", bad))
 		return true;
 	if (argv[*i][0] == '-' && argv[*i][1]) {
 		cli_error("report", "unknown option '%s'", argv[*i]);
@@ -71,25 +76,106 @@ static void print_exits(const json_t *report)
 	}
 }
 
+/* The network a trace or report names ("network"), else --network. */
+static bool doc_network(struct cli_common *c, enum network *net, const json_t *doc,
+			const char *what)
+{
+	const char *name = json_string_value(json_object_get(doc, "network"));
+	if (!name) {
+		*net = c->net;
+		return true;
+	}
+	if (!network_from_name(net, name))
+		return !cli_error(what, "unknown network '%s'", name);
+	if (c->net_given && *net != c->net)
+		return !cli_error(what, "is of network %s, not %s", name,
+				  network_params(c->net)->name);
+	return true;
+}
+
+/* The index named by --db, opened for the trace's network. NULL (and
+ * *rc = CLI_OK) without --db; NULL with *rc = CLI_FAIL on an error. */
+static struct index *open_db(struct cli_common *c, const char *text, size_t len,
+			     const char *what, int *rc)
+{
+	json_t *doc = json_loadb(text, len, 0, NULL);
+	struct index *idx = NULL;
+	enum network net;
+	bool absent;
+	const char *why;
+
+	*rc = CLI_OK;
+	if (!c->db || !doc) { /* a bad trace is reported by reportpkg_write */
+		json_decref(doc);
+		return NULL;
+	}
+	if (!doc_network(c, &net, doc, what))
+		*rc = CLI_FAIL;
+	else if (!index_open_query(&idx, &absent, c->db, net, &why))
+		*rc = cli_error(c->db, "%s", absent ? "no index here (run proceeds index)" : why);
+	json_decref(doc);
+	return idx;
+}
+
+static int write_pkg(struct cli_common *c, struct report_args *a, struct evkey *key,
+		     json_t **report, const char *text, size_t len)
+{
+	struct reportpkg_options po = { .report = a->ro, .proofs = NULL, .key = key,
+					.share = a->share.case_ref ? &a->share : NULL };
+	struct proof_source src;
+	struct index *idx;
+	const char *why;
+	int rc;
+	bool ok;
+
+	idx = open_db(c, text, len, a->trace, &rc);
+	if (rc != CLI_OK)
+		return rc;
+	if (idx) {
+		src = reportidx_source(index_store(idx));
+		po.proofs = &src;
+	}
+	po.report.trace_file = a->trace;
+	po.report.created = created_time();
+	ok = reportpkg_write(report, c->out, text, len, &po, &why);
+	index_close(idx);
+	if (!ok)
+		return cli_error(a->trace, "%s", why);
+	if (!idx)
+		cli_warn(c, "no proofs of inclusion (give --db with the trace's index)");
+	if (!po.share)
+		cli_warn(c, "no freeze requests, MISP event or STIX bundle (give --case-ref)");
+	if (!key)
+		cli_warn(c, "package not signed (give --key FILE; see proceeds key new)");
+	return CLI_OK;
+}
+
+static void print_proofs(const struct cli_common *c, const json_t *report)
+{
+	const json_t *v;
+	size_t i, n = 0, total = json_array_size(json_object_get(report, "proofs"));
+	json_array_foreach(json_object_get(report, "proofs"), i, v)
+		n += strcmp(json_string_value(json_object_get(v, "status")), "included") == 0;
+	if (!c->quiet)
+		fprintf(stderr, "proceeds: %zu of %zu cited transactions proven (proofs/)\n",
+			n, total);
+}
+
 static int produce(struct cli_common *c, struct report_args *a, struct evkey *key)
 {
-	struct reportpkg_options po = { .report = a->ro, .proofs = NULL, .key = key };
 	char *text;
 	size_t len;
 	const char *why;
 	json_t *report;
-	bool ok;
+	int rc;
 
 	if (!cli_read_file(&text, &len, a->trace, TRACE_MAX, &why))
 		return cli_error(a->trace, "%s", why);
-	po.report.trace_file = a->trace;
-	po.report.created = created_time();
-	ok = reportpkg_write(&report, c->out, text, len, &po, &why);
+	rc = write_pkg(c, a, key, &report, text, len);
 	free(text);
-	if (!ok)
-		return cli_error(a->trace, "%s", why);
-	if (!key)
-		cli_warn(c, "package not signed (give --key FILE; see proceeds key new)");
+	if (rc != CLI_OK)
+		return rc;
+	print_proofs(c, report);
 	if (c->format == CLI_JSON) {
 		json_dumpf(json_object_get(report, "summary"), stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
@@ -98,6 +184,113 @@ static int produce(struct cli_common *c, struct report_args *a, struct evkey *ke
 		print_exits(report);
 	}
 	json_decref(report);
+	return CLI_OK;
+}
+
+/* ---- --reproduce DIR ---- */
+
+static void print_repro(const struct cli_common *c, const char *dir,
+			const struct reportrepro *r)
+{
+	json_t *d = json_array();
+	for (size_t i = 0; i < r->n_diffs; i++)
+		json_array_append_new(d, json_string(r->diffs[i]));
+	if (c->format == CLI_JSON) {
+		json_t *j = json_pack("{s:s, s:b, s:{s:I, s:s, s:I, s:b}, s:o, s:I}",
+				      "package", dir, "matches", r->n_diffs == 0, "tip",
+				      "recorded_height", (json_int_t)r->recorded_height,
+				      "recorded_hash", r->recorded_hash,
+				      "index_height", (json_int_t)r->index_height,
+				      "descendant", r->descendant, "differences", d,
+				      "more_differences", (json_int_t)r->n_more);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(j);
+		return;
+	}
+	json_decref(d);
+	if (r->descendant)
+		printf("index tip: height %u, a descendant of the recorded tip %s (height "
+		       "%u, %u blocks later): the trace was rerun at the recorded tip\n",
+		       r->index_height, r->recorded_hash, r->recorded_height,
+		       r->index_height - r->recorded_height);
+	else
+		printf("index tip: height %u, the recorded tip %s\n", r->index_height,
+		       r->recorded_hash);
+	for (size_t i = 0; i < r->n_diffs; i++)
+		printf("DIFF  %s\n", r->diffs[i]);
+	if (r->n_more)
+		printf("DIFF  ... and %zu more differences\n", r->n_more);
+	if (r->n_diffs)
+		printf("%s: NOT reproduced: %zu difference%s\n", dir, r->n_diffs + r->n_more,
+		       r->n_diffs + r->n_more == 1 ? "" : "s");
+	else
+		printf("%s: reproduced: the rerun trace is identical to the one the "
+		       "report records\n", dir);
+}
+
+static int rerun_on(struct cli_common *c, const char *dir, const json_t *report)
+{
+	const json_t *doc = json_object_get(json_object_get(report, "trace"), "document");
+	struct reportrepro r;
+	struct index *idx;
+	struct idx_tip tip;
+	enum network net;
+	bool absent, ok;
+	const char *why;
+
+	if (!doc_network(c, &net, doc, dir))
+		return CLI_FAIL;
+	if (!index_open_query(&idx, &absent, cli_db_path(c), net, &why))
+		return cli_error(cli_db_path(c), "%s",
+				 absent ? "no index here (run proceeds index)" : why);
+	if (!index_tip(idx, &tip)) {
+		index_close(idx);
+		return cli_error(cli_db_path(c), "the index is empty");
+	}
+	ok = reportrepro_run(&r, index_store(idx), net, &tip, report, &why);
+	index_close(idx);
+	if (!ok)
+		return cli_error(dir, "cannot reproduce: %s", why);
+	print_repro(c, dir, &r);
+	ok = r.n_diffs == 0;
+	reportrepro_release(&r);
+	return ok ? CLI_OK : CLI_NEGATIVE;
+}
+
+static int reproduce(struct cli_common *c, const char *dir)
+{
+	char path[4096], *text;
+	size_t len;
+	const char *why;
+	json_error_t err;
+	json_t *report;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	if (!cli_read_file(&text, &len, path, TRACE_MAX, &why))
+		return cli_error(path, "%s", why);
+	report = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!report)
+		return cli_error(path, "line %d: %s", err.line, err.text);
+	rc = rerun_on(c, dir, report);
+	json_decref(report);
+	return rc;
+}
+
+static int check_args(struct report_args *a, const struct cli_common *c)
+{
+	if (a->reproduce)
+		return a->trace ? cli_error("report", "--reproduce takes no trace file") : CLI_OK;
+	if (!a->trace)
+		return cli_error("report", "expected a trace file (see proceeds help report)");
+	if (!c->out)
+		return cli_error("report", "--out DIR is required");
+	if (a->ro.request && !share_request_from_name(&a->share.request, a->ro.request))
+		return cli_error("--request", "'%s': use freeze or inform", a->ro.request);
+	a->share.case_ref = a->ro.case_ref;
+	a->share.contact = a->ro.contact;
 	return CLI_OK;
 }
 
@@ -115,10 +308,10 @@ static int run(struct cli_common *c, int argc, char **argv)
 		if (bad)
 			return CLI_FAIL;
 	}
-	if (!a.trace)
-		return cli_error("report", "expected a trace file (see proceeds help report)");
-	if (!c->out)
-		return cli_error("report", "--out DIR is required");
+	if ((rc = check_args(&a, c)) != CLI_OK)
+		return rc;
+	if (a.reproduce)
+		return reproduce(c, a.reproduce);
 	if (a.keyfile && !evkey_read_file(&key, a.keyfile, &why))
 		return cli_error(a.keyfile, "%s", why);
 	rc = produce(c, &a, a.keyfile ? &key : NULL);
@@ -128,18 +321,32 @@ static int run(struct cli_common *c, int argc, char **argv)
 }
 
 const struct cli_command cmd_report = {
-	"report", run, "turn a trace into a signed evidence package",
-	"proceeds report TRACE.json --out DIR [--key FILE] [--case-ref REF]\n"
+	"report", run, "turn a trace into a signed evidence package; reproduce one",
+	"proceeds report TRACE.json --out DIR [--db DB] [--key FILE] [--case-ref REF]\n"
 	"                [--contact TEXT] [--title TEXT] [--request freeze|inform]\n"
+	"proceeds report --reproduce DIR [--db DB] [--json]\n"
 	"  TRACE.json       the output of proceeds trace (docs/trace-format.md)\n"
 	"  --out DIR        the package: report.json, report.html, exits.csv,\n"
-	"                   hops.csv, proofs/, MANIFEST, MANIFEST.sig\n"
+	"                   hops.csv, proofs/, freeze/, misp-event.json,\n"
+	"                   stix-bundle.json, MANIFEST, MANIFEST.sig\n"
+	"  --db DB          the index the trace ran on: proofs/<txid>.json holds\n"
+	"                   the merkle branch and block header of every cited\n"
+	"                   transaction; without it proofs are 'unavailable'\n"
 	"  --key FILE       sign MANIFEST with this key (proceeds key new);\n"
 	"                   without it the package is not signed\n"
-	"  --case-ref REF   the case reference the services should quote\n"
+	"  --case-ref REF   the case reference the services should quote; with\n"
+	"                   it the package holds freeze/<entity>.json and .html\n"
+	"                   (one request per exchange), misp-event.json and\n"
+	"                   stix-bundle.json (docs/sharing.md)\n"
 	"  --contact TEXT   who to contact (name, e-mail, phone)\n"
 	"  --title TEXT     the report's title\n"
 	"  --request R      freeze (default) or inform\n"
+	"  --reproduce DIR  rerun the trace a package records (its seeds and\n"
+	"                   parameters) on the index (--db, else the default) at\n"
+	"                   the recorded tip, which the index must hold (the tip\n"
+	"                   itself or a descendant: said which); prints one line\n"
+	"                   per difference. Exit 0 identical, 1 differs, 2 cannot\n"
+	"                   run (index behind or on another chain)\n"
 	"The trace is checked (types, addresses, sums) before anything is written.\n"
 	"$SOURCE_DATE_EPOCH fixes the report's date, for byte-identical reruns.\n"
 	"Prints the path of report.html and the exits table.\n",

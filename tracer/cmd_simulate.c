@@ -3,6 +3,7 @@
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/sim.h"
+#include "proceeds/simworld.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -91,7 +92,57 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 		return a->force = true, 1;
 	if (strcmp(argv[*i], "--fast-sigs") == 0)
 		return a->opt.fast_sigs = true, 1;
+	if (cli_opt_value(&v, argc, argv, i, "--profile", bad)) {
+		for (int k = SIM_ERA_2017; k <= SIM_ERA_2024 && !*bad; k++)
+			if (strcmp(v, sim_era_params((enum sim_era)k)->name) == 0)
+				return a->opt.era = (enum sim_era)k, 1;
+		return -1;
+	}
+	if (cli_opt_value(&v, argc, argv, i, "--forks", bad)) {
+		if (*bad || !parse_u64(&n, v, 0, 1000))
+			return -1;
+		a->opt.forks = (uint32_t)n;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--xor") == 0)
+		return a->opt.xor = true, 1;
+	if (strcmp(argv[*i], "--rev") == 0)
+		return a->opt.rev = true, 1;
+	if (strcmp(argv[*i], "--stats") == 0)
+		return a->opt.stats = true, 1;
+	if (strcmp(argv[*i], "--crime-coinjoin") == 0)
+		return a->opt.crime_coinjoin = true, 1;
 	return 0;
+}
+
+/* "a,b" of ransomware, exchange-hack, scam (each at most once), or "none". */
+static bool parse_scenarios(struct sim_options *o, const char *list)
+{
+	char buf[128];
+	o->n_scenarios = 0;
+	if (strcmp(list, "none") == 0)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		int found = -1;
+		for (int k = 0; k < SIM_SCENARIO_COUNT; k++)
+			if (strcmp(t, sim_scenario_name((enum sim_scenario)k)) == 0)
+				found = k;
+		for (uint32_t j = 0; found >= 0 && j < o->n_scenarios; j++)
+			if ((int)o->scenario[j] == found)
+				found = -2;
+		if (found < 0) {
+			cli_error("simulate", found == -2 ? "scenario '%s' given twice"
+				  : "unknown scenario '%s' (known: ransomware, exchange-hack, "
+				    "scam, none; combine with commas)", t);
+			return false;
+		}
+		o->scenario[o->n_scenarios++] = (enum sim_scenario)found;
+	}
+	if (o->n_scenarios == 0)
+		return cli_error("simulate", "empty --scenario"), false;
+	return true;
 }
 
 static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char **argv)
@@ -105,8 +156,6 @@ static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char 
 	a->opt.start_time = 1700000000;
 	a->opt.net = c->net_given ? c->net : NETWORK_REGTEST;
 	a->opt.threads = 1;
-	a->opt.coinjoin_permille = 150;
-	a->opt.payjoin_permille = 10;
 	a->scenario = "ransomware";
 	for (int i = 1; i < argc; i++) {
 		int r = parse_one(a, argc, argv, &i, &bad);
@@ -121,13 +170,10 @@ static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char 
 			return false;
 		}
 	}
-	if (strcmp(a->scenario, "ransomware") == 0) {
-		a->opt.ransomware = true;
-	} else if (strcmp(a->scenario, "none") != 0) {
-		cli_error("simulate", "unknown scenario '%s' (known: ransomware, none)",
-			  a->scenario);
+	if (!parse_scenarios(&a->opt, a->scenario))
 		return false;
-	}
+	a->opt.coinjoin_permille = sim_era_params(a->opt.era)->coinjoin;
+	a->opt.payjoin_permille = sim_era_params(a->opt.era)->payjoin;
 	if (!c->out) {
 		cli_error("simulate", "--out DIR is required");
 		return false;
@@ -181,7 +227,7 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 	if (s->crime) {
 		btc(b1, s->seeded), btc(b2, s->cashed_out), btc(b3, s->unspent);
 		btc(b4, s->crime_fees);
-		fprintf(stderr, "  crime      %u ransom payments, %s BTC; %u hops; %s BTC "
+		fprintf(stderr, "  crime      %u payments seeded (victims' or stolen), %s BTC; %u hops; %s BTC "
 			"to exchange deposits, %s BTC unspent, %s BTC fees\n",
 			s->victims_paid, b1, s->hops, b2, b3, b4);
 	}
@@ -193,6 +239,37 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 				     : "blocks use regtest bits 207fffff, below this network's minimum",
 		secs, secs > 0 ? (double)s->txs / secs : 0.0,
 		(unsigned long long)s->peak_utxos);
+}
+
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* --stats: the figures bench/RESULTS.md sets beside public ones. */
+static void print_stats(const struct sim_summary *s, const struct sim_args *a)
+{
+	uint64_t outs = 0;
+	for (int i = 0; i < SCRIPT_TYPE_COUNT; i++)
+		outs += s->script_count[i];
+	printf("profile            %s\n", sim_era_params(a->opt.era)->name);
+	printf("transactions       %llu (coinbases excluded)\n", (unsigned long long)s->txs);
+	printf("outputs by type    p2pkh %.1f%%, p2sh %.1f%%, p2wpkh %.1f%%, p2tr %.1f%%, "
+	       "other %.1f%% (of %llu, coinbases included)\n",
+	       share(s->script_count[SCRIPT_P2PKH], outs), share(s->script_count[SCRIPT_P2SH], outs),
+	       share(s->script_count[SCRIPT_P2WPKH], outs), share(s->script_count[SCRIPT_P2TR], outs),
+	       share(outs - s->script_count[SCRIPT_P2PKH] - s->script_count[SCRIPT_P2SH] -
+		     s->script_count[SCRIPT_P2WPKH] - s->script_count[SCRIPT_P2TR], outs),
+	       (unsigned long long)outs);
+	printf("mean inputs        %.2f per transaction\n",
+	       s->txs ? (double)s->inputs / (double)s->txs : 0.0);
+	printf("mean outputs       %.2f per transaction\n",
+	       s->txs ? (double)s->outputs / (double)s->txs : 0.0);
+	printf("address reuse      %.1f%% of outputs pay an address paid before\n",
+	       share(s->reused_outputs, s->paid_outputs));
+	printf("coinjoins          %.3f%% of transactions (%llu; plus %llu Tx0s, %llu PayJoins)\n",
+	       share(s->coinjoins, s->txs), (unsigned long long)s->coinjoins,
+	       (unsigned long long)s->tx0s, (unsigned long long)s->payjoins);
 }
 
 static void print_json(const struct sim_summary *s, const struct sim_args *a)
@@ -232,15 +309,19 @@ static int run(struct cli_common *c, int argc, char **argv)
 		print_summary(&s, &a, c->out, secs);
 	if (c->format == CLI_JSON)
 		print_json(&s, &a);
+	else if (a.opt.stats)
+		print_stats(&s, &a);
 	return CLI_OK;
 }
 
 const struct cli_command cmd_simulate = {
 	"simulate", run, "write a synthetic economy with a crime and its ground truth",
 	"proceeds simulate --out DIR [--seed N] [--txs N | --blocks N]\n"
-	"                  [--scenario ransomware|none] [--known FRACTION] [--force]\n"
+	"                  [--scenario S[,S...]] [--crime-coinjoin] [--known FRACTION]\n"
+	"                  [--force]\n"
 	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
-	"                  [--fast-sigs] [--threads N]\n"
+	"                  [--fast-sigs] [--threads N] [--profile 2017|2021|2024]\n"
+	"                  [--stats] [--forks N] [--xor] [--rev]\n"
 	"                  [--network NET]\n"
 	"  --out DIR        folder to create: blocks/ (blk*.dat), truth.json, tags.csv,\n"
 	"                   case.json, exchange-<name>-deposits.csv (docs/simulate.md);\n"
@@ -248,7 +329,11 @@ const struct cli_command cmd_simulate = {
 	"  --seed N         the whole output is a function of the seed (default 1)\n"
 	"  --txs N          stop after N transactions (default 20000)\n"
 	"  --blocks N       or after N blocks (the first 100 only mine coinbases)\n"
-	"  --scenario S     ransomware (default) or none\n"
+	"  --scenario S     ransomware (default), exchange-hack, scam, a comma list\n"
+	"                   of them (each crime its own criminal, truth and\n"
+	"                   case-<S>.json; case.json is the first), or none\n"
+	"  --crime-coinjoin ransomware: the peel chain's remainder goes through a\n"
+	"                   WabiSabi CoinJoin; later cash-outs are marked mixed\n"
 	"  --known F        share of exchange deposit addresses in tags.csv (0.1)\n"
 	"  --force          replace a DIR that already holds a simulated chain\n"
 	"  --start-time T   time of block 1 (default 1700000000)\n"
@@ -257,6 +342,16 @@ const struct cli_command cmd_simulate = {
 	"  --fast-sigs      placeholder signatures (one per entity, not over the\n"
 	"                   sighash): faster, for big benchmark chains\n"
 	"  --threads N      signing threads, the main one included (default 2)\n"
+	"  --profile ERA    2017, 2021 or 2024: script-type shares, fee levels,\n"
+	"                   batching, CoinJoin and address-reuse rates of that era\n"
+	"                   (default: part 1's mix, about 2023)\n"
+	"  --forks N        N losing branches of 1-3 stale blocks in the blk files;\n"
+	"                   the economy and truth follow the most-work branch\n"
+	"  --xor            obfuscate blk/rev files with a key in blocks/xor.dat\n"
+	"                   (Core 28's format; the key comes from the seed)\n"
+	"  --rev            write rev*.dat: each block's undo data in Core's format\n"
+	"  --stats          print output script-type shares, mean inputs and\n"
+	"                   outputs, address reuse and CoinJoin share on stdout\n"
 	"  --network NET    default regtest, whose minimum proof of work is ground;\n"
 	"                   other networks use regtest's bits (too hard otherwise)\n"
 	"  --json           print the summary as JSON on stdout\n"

@@ -7,10 +7,12 @@
 #include <jansson.h>
 #include <string.h>
 
-/* The checks, in order. Later checks (merkle proofs, hops on the chain)
- * are added here; each sees what the manifest check established. */
+/* The checks, in order; each sees what the ones before it established. */
 static const struct ev_check *const checks[] = {
 	&ev_check_manifest,
+	&ev_check_views,
+	&ev_check_proofs,
+	&ev_check_chain,
 };
 #define N_CHECKS (sizeof(checks) / sizeof(checks[0]))
 
@@ -22,10 +24,16 @@ static void print_json(const struct ev_verify_ctx *ctx, const struct ev_findings
 		json_array_append_new(arr, json_pack("{s:s?, s:s}", "file", f->v[i].file,
 						     "problem", f->v[i].what));
 	hex_encode(pk, ctx->signer, 32);
-	json_t *j = json_pack("{s:s, s:b, s:s?, s:b, s:I, s:o}", "package", ctx->dir,
-			      "ok", f->n == 0, "signer", ctx->signed_ok ? pk : NULL,
+	json_t *j = json_pack("{s:s, s:b, s:s?, s:b, s:I, s:b, s:I, s:I, s:b, s:I, s:o}",
+			      "package", ctx->dir, "ok", f->n == 0,
+			      "signer", ctx->signed_ok ? pk : NULL,
 			      "pubkey_checked", ctx->have_pubkey,
 			      "files_checked", (json_int_t)ctx->files_checked,
+			      "report_checked", ctx->report != NULL,
+			      "proofs_verified", (json_int_t)ctx->proofs_verified,
+			      "proofs_unavailable", (json_int_t)ctx->proofs_unavailable,
+			      "chain_checked", ctx->db != NULL && ctx->report != NULL,
+			      "outpoints_on_chain", (json_int_t)ctx->chain_checked,
 			      "findings", arr);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
@@ -47,6 +55,18 @@ static void print_table(const struct cli_common *c, const struct ev_verify_ctx *
 	}
 	printf("%s: verified: %zu files match MANIFEST, signed by %s%s\n", ctx->dir,
 	       ctx->files_checked, pk, ctx->have_pubkey ? " (the expected key)" : "");
+	if (ctx->report)
+		printf("%s: proofs: %zu merkle proofs verified, %zu unavailable%s\n",
+		       ctx->dir, ctx->proofs_verified, ctx->proofs_unavailable,
+		       ctx->proofs_unavailable ? " (made without an index)" : "");
+	if (ctx->report && ctx->db)
+		printf("%s: chain: %zu outpoints found on the index as stated\n", ctx->dir,
+		       ctx->chain_checked);
+	else if (ctx->report)
+		cli_warn(c, "outpoints not checked against the chain; pass --db DB");
+	if (ctx->views_skipped)
+		cli_warn(c, "report.html and the CSVs not compared with report.json "
+			 "(made by another version of proceeds)");
 	if (!ctx->have_pubkey)
 		cli_warn(c, "the signer was not compared with an expected key; "
 			 "pass --pubkey PK to check who signed");
@@ -108,12 +128,18 @@ static int run(struct cli_common *c, int argc, char **argv)
 }
 
 const struct cli_command cmd_verify = {
-	"verify", run, "check an evidence package: hashes, signature, signer",
-	"proceeds verify DIR [--pubkey PK] [--json]\n"
+	"verify", run, "check an evidence package: hashes, signature, proofs, chain",
+	"proceeds verify DIR [--pubkey PK] [--db DB] [--json]\n"
 	"  DIR          an evidence package (with MANIFEST and MANIFEST.sig)\n"
 	"  --pubkey PK  the signer's expected x-only public key (64 hex, from\n"
 	"               proceeds key show); without it any valid signer passes\n"
+	"  --db DB      an index of the chain: every seed, hop and exit outpoint\n"
+	"               must exist there with the value, address, height and\n"
+	"               block report.json states (exit 2 if the index is behind)\n"
 	"Checks every file's SHA-256 against MANIFEST, that no file is missing\n"
-	"or added, and the BIP340 signature in MANIFEST.sig over MANIFEST.\n"
+	"or added, and the BIP340 signature in MANIFEST.sig over MANIFEST; in a\n"
+	"report package, that every proofs/<txid>.json verifies (merkle branch\n"
+	"to the header's root, header hash = the cited block) for the txid,\n"
+	"block and height report.json cites.\n"
 	"Exit 0 verified; 1 tampered (each problem named by file); 2 cannot run.\n",
 };

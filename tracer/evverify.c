@@ -3,6 +3,7 @@
 #include "proceeds/evverify.h"
 #include "proceeds/hash.h"
 #include "proceeds/hex.h"
+#include "proceeds/report.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -61,6 +62,8 @@ void ev_verify_ctx_init(struct ev_verify_ctx *ctx, const char *dir)
 void ev_verify_ctx_release(struct ev_verify_ctx *ctx)
 {
 	manifest_release(&ctx->manifest);
+	json_decref(ctx->report);
+	ctx->report = NULL;
 }
 
 /* Reads dir/name; *missing when it does not exist. */
@@ -232,6 +235,36 @@ static bool run_manifest(struct ev_findings *f, struct ev_verify_ctx *ctx,
 }
 
 const struct ev_check ev_check_manifest = { "manifest", run_manifest };
+
+const json_t *ev_verify_report(struct ev_findings *f, struct ev_verify_ctx *ctx)
+{
+	char *text;
+	size_t len;
+	bool missing;
+	const char *why, *fmt;
+	json_error_t err;
+
+	if (ctx->report_loaded)
+		return ctx->report;
+	ctx->report_loaded = true;
+	if (!read_member(&text, &len, &missing, ctx->dir, "report.json", &why)) {
+		if (!missing)
+			ev_findings_add(f, "report.json", "%s", why);
+		return NULL;
+	}
+	ctx->report = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!ctx->report) {
+		ev_findings_add(f, "report.json", "not JSON (line %d: %s)", err.line, err.text);
+		return NULL;
+	}
+	fmt = json_string_value(json_object_get(ctx->report, "format"));
+	if (!fmt || strcmp(fmt, REPORT_FORMAT) != 0) {
+		json_decref(ctx->report);
+		ctx->report = NULL;
+	}
+	return ctx->report;
+}
 
 bool ev_verify_run(struct ev_findings *f, struct ev_verify_ctx *ctx,
 		   const struct ev_check *const *checks, size_t n_checks,

@@ -1,11 +1,14 @@
 /* The evidence package directory (see reportpkg.h). */
 #include "proceeds/reportpkg.h"
 #include "proceeds/hash.h"
+#include "proceeds/freeze.h"
 #include "proceeds/hex.h"
 #include "proceeds/manifest.h"
+#include "proceeds/mispexport.h"
 #include "proceeds/reportcheck.h"
 #include "proceeds/reportcsv.h"
 #include "proceeds/reporthtml.h"
+#include "proceeds/stixexport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,7 +61,11 @@ static bool write_view(const char *dir, const char *name, view_fn fn,
 	return true;
 }
 
-static bool write_json(const char *dir, const json_t *report, const char **why)
+/* Writes report.json and returns (*signed_form, new) what a reader of
+ * that file loads: the views are rendered from it, key order included, so
+ * that `proceeds verify` can render them again from report.json alone. */
+static bool write_json(json_t **signed_form, const char *dir, const json_t *report,
+		       const char **why)
 {
 	char path[4096], *text;
 	size_t len;
@@ -71,7 +78,10 @@ static bool write_json(const char *dir, const json_t *report, const char **why)
 	ok = f && fwrite(text, 1, len, f) == len;
 	if (f && fclose(f) != 0)
 		ok = false;
+	*signed_form = ok ? json_loadb(text, len, 0, NULL) : NULL;
 	free(text);
+	if (ok && !*signed_form)
+		return (*why = "report.json: the canonical form does not parse"), false;
 	return ok || fail_path(path, why);
 }
 
@@ -90,20 +100,37 @@ static json_t *verification_json(const json_t *report, const struct evkey *key)
 			 "command", "proceeds verify DIR --pubkey KEY");
 }
 
+/* What the package shares with exchanges and threat-intelligence
+ * platforms, written from the same checked trace. */
+static bool write_share(const char *dir, const json_t *trace,
+			const struct share_meta *m, const char **why)
+{
+	size_t n;
+	return freeze_write(dir, trace, m, &n, why) &&
+	       mispexport_write(dir, trace, m, why) &&
+	       stixexport_write(dir, trace, m, why);
+}
+
 static bool write_all(json_t *report, const json_t *trace, const char *dir,
 		      const struct reportpkg_options *o, const char **why)
 {
-	json_t *proofs;
+	json_t *proofs, *signed_form;
+	bool ok;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return fail_path(dir, why);
 	if (!reportproof_write_all(&proofs, dir, trace, o->proofs, why))
 		return false;
 	json_object_set_new(report, "proofs", proofs);
 	json_object_set_new(report, "verification", verification_json(report, o->key));
-	if (!write_json(dir, report, why) ||
-	    !write_view(dir, "report.html", reporthtml_write, report, why) ||
-	    !write_view(dir, "exits.csv", reportcsv_exits, report, why) ||
-	    !write_view(dir, "hops.csv", reportcsv_hops, report, why))
+	if (!write_json(&signed_form, dir, report, why))
+		return false;
+	ok = write_view(dir, "report.html", reporthtml_write, signed_form, why) &&
+	     write_view(dir, "exits.csv", reportcsv_exits, signed_form, why) &&
+	     write_view(dir, "hops.csv", reportcsv_hops, signed_form, why);
+	json_decref(signed_form);
+	if (!ok)
+		return false;
+	if (o->share && !write_share(dir, trace, o->share, why))
 		return false;
 	return !o->key || manifest_sign_dir(dir, o->key, why);
 }

@@ -72,6 +72,21 @@ void cli_csv_cell(FILE *f, const char *s);
 bool cli_read_file(char **out, size_t *len, const char *path, size_t max,
 		   const char **why) __attribute__((warn_unused_result));
 
+struct index;
+struct json_t;
+
+/* Runs show() once per operand of an index query command (tx, outpoint,
+ * block): rejects options, opens the index in --db read-only, and returns
+ * the worst exit status. missing is the error when no operand is given. */
+int cli_index_each(struct cli_common *c, int argc, char **argv,
+		   const char *cmd, const char *missing,
+		   int (*show)(struct cli_common *c, struct index *idx,
+			       const char *arg));
+
+/* Prints j (borrowed) as indented JSON with --json, else with print_text. */
+void cli_emit_json(const struct cli_common *c, struct json_t *j,
+		   void (*print_text)(struct json_t *j));
+
 /* A command: receives argv after the command name (argv[0] is the command)
  * with the common options already removed. */
 struct cli_command {

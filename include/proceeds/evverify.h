@@ -6,6 +6,7 @@
 #ifndef PROCEEDS_EVVERIFY_H
 #define PROCEEDS_EVVERIFY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,13 @@ struct ev_verify_ctx {
 	uint8_t signer[32];          /* valid when signed_ok */
 	struct manifest manifest;    /* the parsed MANIFEST (possibly empty) */
 	size_t files_checked;
+	/* Filled by the report checks (ev_verify_report): */
+	bool report_loaded;          /* report.json was looked at */
+	json_t *report;              /* owned; NULL: no proceeds-report/1 here */
+	size_t proofs_verified, proofs_unavailable;
+	size_t chain_checked;        /* outpoints found as stated on the index */
+	bool views_checked;          /* report.html and the CSVs re-rendered */
+	bool views_skipped;          /* made by another tool version */
 };
 
 void ev_verify_ctx_init(struct ev_verify_ctx *ctx, const char *dir);
@@ -61,6 +69,31 @@ struct ev_check {
 /* Hashes, completeness (nothing missing, nothing added) and the BIP340
  * signature of MANIFEST, and the signer against ctx->expect_pubkey. */
 extern const struct ev_check ev_check_manifest;
+
+/* report.json of the package when it is a proceeds-report/1 document
+ * (borrowed from ctx, loaded once), else NULL: absent (a package of other
+ * files), or another format (both without a finding), or not JSON (a
+ * finding on report.json). */
+const json_t *ev_verify_report(struct ev_findings *f, struct ev_verify_ctx *ctx);
+
+/* Every proof the report lists as included verifies (merkle branch to the
+ * header's root, header hash = the cited block hash), is for the txid,
+ * block and height the report cites, every transaction the trace cites
+ * (seeds, hops, sweeps) has a proof record agreeing with it, and proofs/
+ * holds no file the report does not reference. Without report.json it
+ * does nothing. tracer/evverify_proofs.c */
+extern const struct ev_check ev_check_proofs;
+
+/* report.html, exits.csv and hops.csv are byte for byte what report.json
+ * renders to (skipped, ctx->views_skipped, for a report of another tool
+ * version). tracer/evverify_views.c */
+extern const struct ev_check ev_check_views;
+
+/* With ctx->db: every seed, hop and exit outpoint (and sweep transaction)
+ * the report states exists on the indexed chain with the stated value,
+ * address, height and block. Cannot run (false) when the index is behind
+ * the report's tip or of another network. tracer/evverify_chain.c */
+extern const struct ev_check ev_check_chain;
 
 /* Runs the checks in order into f. False with *why (prefixed by the
  * check's name in *failed) if one could not run; the findings gathered so

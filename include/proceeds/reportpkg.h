@@ -1,6 +1,7 @@
 /* The evidence package on disk: from the bytes of a trace to a directory
  * holding report.json (canonical), report.html, exits.csv, hops.csv,
- * proofs/ and, with a key, MANIFEST and MANIFEST.sig (docs/report-format.md,
+ * proofs/, with share metadata the freeze requests, MISP event and STIX
+ * bundle, and, with a key, MANIFEST and MANIFEST.sig (docs/report-format.md,
  * docs/evidence-format.md). */
 #ifndef PROCEEDS_REPORTPKG_H
 #define PROCEEDS_REPORTPKG_H
@@ -11,11 +12,15 @@
 #include "proceeds/evkey.h"
 #include "proceeds/report.h"
 #include "proceeds/reportproof.h"
+#include "proceeds/sharetrace.h"
 
 struct reportpkg_options {
 	struct report_options report;
 	const struct proof_source *proofs; /* borrowed; NULL: proofs unavailable */
 	const struct evkey *key;           /* borrowed; NULL: not signed */
+	/* borrowed; NULL: no freeze/<entity>.json|.html, misp-event.json,
+	 * stix-bundle.json (docs/sharing.md). Written before signing. */
+	const struct share_meta *share;
 };
 
 /* Parses and checks the trace text[0..len), creates dir if needed and

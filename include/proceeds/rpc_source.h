@@ -92,6 +92,10 @@ struct rpc_follow_ops {
 	/* Polled between blocks and while waiting; true = stop now. May be
 	 * NULL. Read a flag set by a signal handler here. */
 	bool (*stop)(void *ctx);
+	/* Called when the node has no block after ours, before returning or
+	 * waiting (may be NULL): the place to commit, so that a follower is
+	 * durable at the node's tip and not only every N txs. */
+	bool (*idle)(void *ctx, const char **why);
 };
 
 struct rpc_follow_stats {

@@ -31,6 +31,11 @@ struct sim_summary {
 	uint32_t victims_paid, hops;
 	uint64_t seeded, cashed_out, unspent, crime_fees;
 	uint64_t peak_utxos;
+	uint64_t stale_blocks;     /* --forks */
+	uint64_t inputs, outputs;  /* of non-coinbase transactions */
+	uint64_t coinjoins, tx0s, payjoins;
+	bool stats;                /* the two below were counted (--stats) */
+	uint64_t paid_outputs, reused_outputs; /* outputs to an address paid before */
 };
 
 /* Called after every block with blocks/txs done and the target (in the

@@ -33,8 +33,25 @@ struct simchain_rec {
 	uint32_t first_job, n_jobs;
 };
 
+/* Optional outputs of a chain (all off: part 1's blk files alone). */
+struct simchain_opts {
+	uint64_t file_max;       /* blk (and rev) file rollover */
+	bool xor;                /* obfuscate with xor_key, written to xor.dat */
+	uint8_t xor_key[8];
+	bool rev;                /* rev*.dat: Core's undo data per block */
+};
+
 /* Embedded; simchain_open / simchain_close (which also releases). */
 struct simchain {
+	struct simchain_opts o;
+	FILE *rf;                /* rev file of file_no (with o.rev) */
+	uint64_t rev_size;
+	struct simbuf undo;      /* CTxUndo entries of the block being assembled */
+	uint32_t undo_txs;
+	struct hash256 recent[8];/* hashes of the last blocks, by height % 8 */
+	uint64_t stale;          /* stale blocks written */
+	uint8_t payout[34];      /* the last coinbase's payout script */
+	size_t payout_len;
 	const struct network_params *np;
 	char dir[4096];
 	FILE *f;
@@ -60,7 +77,27 @@ struct simchain {
  * file_max is the rollover size (SIMCHAIN_FILE_MAX; smaller in tests).
  * False with *why on I/O errors or a network whose genesis is not known. */
 bool simchain_open(struct simchain *c, const char *dir, enum network net,
-		   uint64_t file_max, const char **why)
+		   const struct simchain_opts *o, const char **why)
+	__attribute__((warn_unused_result));
+
+/* With o.rev: the undo entry (CTxUndo) of the next transaction added, one
+ * coin per input in input order: its value, the height it was created
+ * at, whether by a coinbase, and its scriptPubKey. Call undo_tx with the
+ * input count, then undo_coin per input. False when out of memory. */
+bool simchain_undo_tx(struct simchain *c, uint32_t n_in)
+	__attribute__((warn_unused_result));
+bool simchain_undo_coin(struct simchain *c, uint64_t value, uint32_t height,
+			bool coinbase, const uint8_t *script, size_t len)
+	__attribute__((warn_unused_result));
+
+/* A competing branch that loses: len (1-3) coinbase-only blocks forking
+ * from the ancestor len + 1 blocks below the tip (so the tip's branch has
+ * one block more work), paying payout; written after the tip, as a node
+ * stores blocks it saw and then abandoned. No undo data (never
+ * connected). False with *why on I/O errors. */
+bool simchain_stale_branch(struct simchain *c, uint32_t len,
+			   const uint8_t *payout_script, size_t payout_len,
+			   uint32_t time, const char **why)
 	__attribute__((warn_unused_result));
 
 /* Appends a transaction to the block being assembled; fee is its fee.

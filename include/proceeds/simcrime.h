@@ -1,4 +1,8 @@
 /* Crime scenarios inside the simulated economy, and their ground truth.
+ * A run may hold several (--scenario a,b): each crime has its own criminal
+ * entity, seeds, hops, cash-outs and case file. docs/simulate.md describes
+ * ransomware (with an optional hop through a CoinJoin), exchange-hack and
+ * scam.
  *
  * `ransomware`: victims (users) buy bitcoin at exchanges and pay the ransom
  * (priced in dollars) to a fresh attacker address each; the attacker
@@ -30,13 +34,16 @@ void crime_note_sweep(struct econ *e, const uint32_t *in, uint32_t n,
 /* Finishes the crime's bookkeeping (the unspent remainder). */
 void crime_finish(struct econ *e);
 
-/* The crime section of truth.json (new reference; caller decrefs), NULL
- * without a scenario. */
+/* The crimes of truth.json, one object each in run order (new reference;
+ * caller decrefs; empty without a scenario). */
 json_t *crime_truth(const struct econ *e);
 
-/* case.json: the payments as the victims would report them (new
- * reference), NULL without a scenario. */
-json_t *crime_case(const struct econ *e);
+/* Number of crimes in the run. */
+uint32_t crime_count(const struct econ *e);
+
+/* Crime i's case file: the payments as the victims (or the robbed
+ * exchange) would report them (new reference), NULL past the last. */
+json_t *crime_case(const struct econ *e, uint32_t i);
 
 /* Frees the scenario state. */
 void crime_release(struct econ *e);

@@ -14,6 +14,7 @@
 #include "proceeds/simchain.h"
 #include "proceeds/simkeys.h"
 #include "proceeds/simrng.h"
+#include "proceeds/simstats.h"
 #include "proceeds/simtx.h"
 #include "proceeds/simwriter.h"
 
@@ -74,13 +75,34 @@ struct sim_dest {
 
 #define SIM_DUST 546u
 
+/* Crime scenarios (simcrime.h); a run may combine them. */
+enum sim_scenario {
+	SIM_RANSOMWARE,
+	SIM_EXCHANGE_HACK,
+	SIM_SCAM,
+};
+#define SIM_SCENARIO_COUNT 3
+const char *sim_scenario_name(enum sim_scenario s);
+
+/* Eras (--profile): script-type shares, fee levels, batching and CoinJoin
+ * prevalence. SIM_ERA_DEFAULT is part 1's mix (about 2023). */
+enum sim_era {
+	SIM_ERA_DEFAULT,
+	SIM_ERA_2017,
+	SIM_ERA_2021,
+	SIM_ERA_2024,
+};
+
 struct sim_options {
 	uint64_t seed;
 	enum network net;
 	uint64_t target_txs;     /* stop after this many transactions (0: use blocks) */
 	uint32_t target_blocks;  /* or after this many blocks */
 	unsigned known_permille; /* share of deposit addresses in tags.csv */
-	bool ransomware;         /* the scenario */
+	enum sim_scenario scenario[SIM_SCENARIO_COUNT]; /* in run order */
+	uint32_t n_scenarios;    /* 0: the economy alone */
+	bool crime_coinjoin;     /* ransomware: one hop through a WabiSabi round */
+	enum sim_era era;
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
 	uint32_t users;          /* population; 0: one per 25 transactions */
@@ -88,6 +110,10 @@ struct sim_options {
 	unsigned coinjoin_permille; /* chance of a CoinJoin round per block */
 	unsigned payjoin_permille;  /* share of merchant payments made as PayJoins */
 	unsigned threads;        /* signing threads besides the main one */
+	bool stats;              /* count address reuse exactly (simstats.h) */
+	uint32_t forks;          /* competing branches that lose (stale blocks) */
+	bool xor;                /* obfuscate blk/rev files, write xor.dat */
+	bool rev;                /* write rev*.dat (Core's undo data) */
 };
 
 struct sim_crime;
@@ -124,6 +150,9 @@ struct econ {
 	struct sim_world *world; /* the honest actors' state (simworld.c) */
 	struct sim_crime *crime; /* NULL without a scenario */
 	struct sim_mix *mix;     /* CoinJoins and PayJoins (simmix.c) */
+	struct simstats stats;   /* with opt.stats */
+	struct simrng fork_rng;  /* --forks draws (not the economy's stream) */
+	uint32_t forks_done;
 	const char *why;         /* last error */
 };
 

@@ -30,6 +30,20 @@ bool mix_block(struct econ *e) __attribute__((warn_unused_result));
 bool mix_payjoin(struct econ *e, struct sim_entity *u, bool *done)
 	__attribute__((warn_unused_result));
 
+#define MIX_JOIN_OUTS 12
+
+/* A WabiSabi round (15-40 users beside it) that coin joins: coin is the
+ * pool index of a spendable P2WPKH or P2TR coin of any entity (a
+ * criminal's), whose owner gets up to MIX_JOIN_OUTS standard denominations
+ * at fresh keys (role "postmix"), first in the output order. Returns 1
+ * when written: *txid, *share (the coin's value less its outputs: its part
+ * of the fee and what no denomination covers), outs[0..*n_outs) the pool
+ * indices of its outputs in vout order; 0 when too few users could join
+ * (nothing written); -1 on error (e->why). */
+int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *share,
+	     uint32_t outs[MIX_JOIN_OUTS], uint32_t *n_outs)
+	__attribute__((warn_unused_result));
+
 /* Copies the "coinjoins", "tx0s" and "payjoins" arrays (keys and values,
  * each followed by ",\n") into the truth file f. */
 bool mix_truth(struct econ *e, FILE *f, const char **why)

@@ -20,6 +20,20 @@
 #include <stdbool.h>
 #include "proceeds/simecon.h"
 
+/* What an era (--profile) sets. Shares are permille and sum to 1000. */
+struct sim_era_params {
+	const char *name;
+	unsigned p2wpkh, p2sh, p2pkh, p2tr; /* users' receiving script types */
+	unsigned merchant_segwit;    /* merchants on P2WPKH (else P2SH) */
+	uint64_t fee_median, fee_lo, fee_hi; /* sat/vB of a block (skewed draw) */
+	uint32_t batch_lo, batch_hi; /* withdrawals per exchange batch */
+	unsigned coinjoin, payjoin;  /* rounds per block; PayJoins per payment */
+	unsigned reusers, reuse_rate;/* users who reuse, and how often they do */
+};
+
+/* The parameters of an era (static; never NULL). */
+const struct sim_era_params *sim_era_params(enum sim_era era);
+
 /* Creates the entities (counts scaled to the target size), their keys and
  * the exchanges' hot wallets, deposit lists and tags. False with e->why. */
 bool world_init(struct econ *e) __attribute__((warn_unused_result));
