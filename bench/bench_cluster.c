@@ -1,12 +1,15 @@
-/* Clustering speed: a synthetic index of about 1M transactions (the
- * simulator is not on main yet), written directly as index records in
- * the documented format, then a full `cluster build` and an incremental
- * one after 1% more transactions. Prints seconds and txs/s.
+/* Clustering speed: a synthetic index (tests/helper_synthidx.c: index
+ * records written directly, 1-3 inputs per tx, 3 in 4 outputs to fresh
+ * addresses) of N transactions, a full `cluster build`, then incremental
+ * builds of 1k, 10k and 100k more transactions. Then the same 10k-tx
+ * increment on indexes of other sizes: an incremental run should cost the
+ * new transactions, not the size of what was clustered before (best of
+ * three increments each).
  * Usage: bench_cluster [n_txs] (default 1000000). */
 #include "proceeds/cluster.h"
-#include "proceeds/index_rec.h"
 #include "proceeds/store.h"
 #include "../tests/helper.h"
+#include "../tests/helper_synthidx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,67 +21,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t rng = 0x2545F4914F6CDD1Dull;
-static uint64_t rnd(uint64_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng % n;
-}
-
-/* Txs [from, to): a coinbase every 1000, else 1-3 inputs spending
- * earlier outputs' addresses (as the X record holds them) and two
- * outputs to fresh or reused addresses. */
-static void write_txs(struct store *st, uint64_t from, uint64_t to,
-		      uint64_t *next_addr)
-{
-	struct store_batch *b = store_batch_new();
-	struct idx_buf v;
-	uint8_t k[IDX_KEY_MAX];
-	const char *why;
-
-	idx_buf_init(&v);
-	for (uint64_t t = from; t < to; t++) {
-		struct idx_input in[3];
-		struct idx_output out[2];
-		struct idx_tx tx = { .txnum = t, .height = (uint32_t)(t / 1000), .version = 1 };
-		tx.coinbase = t % 1000 == 0 || *next_addr < 16;
-		tx.n_in = tx.coinbase ? 1 : 1 + (uint32_t)rnd(3);
-		for (uint32_t i = 0; !tx.coinbase && i < tx.n_in; i++)
-			in[i] = (struct idx_input){ t - 1 - rnd(t < 1000 ? t : 1000), 0,
-						    rnd(*next_addr), 100000 + rnd(1000000) };
-		tx.in = tx.coinbase ? NULL : in;
-		tx.n_out = 2;
-		for (int o = 0; o < 2; o++)
-			out[o] = (struct idx_output){ 50000 + rnd(500000),
-				rnd(4) ? (*next_addr)++ : rnd(*next_addr + 1), 2 };
-		tx.out = out;
-		memset(tx.txid.b, 0, 32);
-		memcpy(tx.txid.b, &t, 8);
-		v.len = 0;
-		idx_tx_encode(&v, &tx);
-		store_batch_put(b, k, idx_key_tx(k, t), v.p, v.len);
-		if ((t + 1) % 100000 == 0 && !store_write(st, b, false, &why))
-			abort();
-		if ((t + 1) % 100000 == 0)
-			store_batch_clear(b);
-	}
-	struct idx_tip tip = { (uint32_t)((to - 1) / 1000), { { 0 } }, to, *next_addr };
-	uint8_t tv[IDX_TIP_LEN];
-	struct idx_block blk = { .height = tip.height, .first_txnum = tip.height * 1000ull,
-				 .n_tx = 1000 };
-	v.len = 0;
-	idx_block_encode(&v, &blk);
-	store_batch_put(b, k, idx_key_height(k, tip.height), v.p, v.len);
-	idx_tip_encode(tv, &tip);
-	store_batch_put(b, IDX_KEY_TIP, strlen(IDX_KEY_TIP), tv, sizeof(tv));
-	if (!store_write(st, b, true, &why))
-		abort();
-	store_batch_free(b);
-	idx_buf_release(&v);
 }
 
 static double timed_build(struct store *st, struct cluster_build_stats *s)
@@ -94,29 +36,89 @@ static double timed_build(struct store *st, struct cluster_build_stats *s)
 	return now() - t0;
 }
 
-int main(int argc, char **argv)
+static struct store *fresh(char *keep, size_t len)
 {
-	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000, addrs = 0;
 	struct store_options so = { .create = true };
-	struct cluster_build_stats s;
 	struct store *st;
-	const char *why, *dir = helper_tmpdir();
-	char keep[256];
+	const char *why;
 
-	snprintf(keep, sizeof(keep), "%s", dir);
-	if (!store_open(&st, keep, &so, &why))
-		return fprintf(stderr, "%s\n", why), 1;
-	write_txs(st, 0, n, &addrs);
+	snprintf(keep, len, "%s", helper_tmpdir());
+	if (!store_open(&st, keep, &so, &why)) {
+		fprintf(stderr, "%s\n", why);
+		exit(1);
+	}
+	return st;
+}
+
+static void grow(struct synthidx *g, struct store *st, uint64_t to)
+{
+	const char *why;
+	if (!synthidx_append(g, st, to, &why)) {
+		fprintf(stderr, "synthidx: %s\n", why);
+		exit(1);
+	}
+}
+
+/* Full build of n, then increments of 1k, 10k, 100k. */
+static void full_then_increments(uint64_t n)
+{
+	struct cluster_build_stats s;
+	struct synthidx g;
+	char keep[256];
+	struct store *st = fresh(keep, sizeof(keep));
+
+	synthidx_init(&g, 1);
+	grow(&g, st, n);
 	double full = timed_build(st, &s);
-	printf("cluster build, full: %llu txs, %llu addresses, %llu merges in %.2f s "
-	       "(%.0f tx/s)\n", (unsigned long long)n, (unsigned long long)addrs,
+	printf("full: %llu txs, %llu addresses, %llu merges: %.2f s (%.0f tx/s)\n",
+	       (unsigned long long)n, (unsigned long long)g.next_addr,
 	       (unsigned long long)s.merges_multi, full, n / full);
-	uint64_t more = n / 100;
-	write_txs(st, n, n + more, &addrs);
-	double inc = timed_build(st, &s);
-	printf("cluster build, incremental: %llu new txs in %.2f s (rebuilt: %s)\n",
-	       (unsigned long long)s.txs, inc, s.rebuilt ? "yes" : "no");
+	for (uint64_t more = 1000; more <= 100000; more *= 10) {
+		grow(&g, st, g.next_tx + more);
+		double inc = timed_build(st, &s);
+		printf("incremental: %llu new txs on %llu: %.3f s (rebuilt: %s)\n",
+		       (unsigned long long)s.txs, (unsigned long long)(g.next_tx - more),
+		       inc, s.rebuilt ? "yes" : "no");
+	}
 	store_close(st);
 	helper_rm_rf(keep);
+}
+
+/* The same 10k increment on an index of n txs; inputs spend addresses
+ * among the last `back` ids (0 = any). */
+static void increment_on(uint64_t n, uint32_t back)
+{
+	struct cluster_build_stats s;
+	struct synthidx g;
+	char keep[256];
+	struct store *st = fresh(keep, sizeof(keep));
+
+	synthidx_init(&g, 2);
+	g.max_back = back;
+	grow(&g, st, n);
+	(void)timed_build(st, &s);
+	double inc = 1e9;
+	for (int i = 0; i < 3; i++) {  /* best of 3: LevelDB compacts meanwhile */
+		grow(&g, st, g.next_tx + 10000);
+		double t = timed_build(st, &s);
+		inc = t < inc ? t : inc;
+	}
+	printf("increment of 10000 txs on an index of %llu txs (%llu addresses), "
+	       "inputs from %s: %.3f s\n", (unsigned long long)n,
+	       (unsigned long long)g.next_addr, back ? "the last 200k addresses" : "any address", inc);
+	store_close(st);
+	helper_rm_rf(keep);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
+
+	full_then_increments(n);
+	for (int back = 0; back < 2; back++) {
+		increment_on(n / 10, back ? 200000 : 0);
+		increment_on(n, back ? 200000 : 0);
+		increment_on(3 * n, back ? 200000 : 0);
+	}
 	return 0;
 }

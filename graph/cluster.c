@@ -45,6 +45,15 @@ size_t cl_key2(uint8_t *out, uint8_t sub, uint32_t a, uint32_t b)
 	return 10;
 }
 
+size_t cl_edge_key(uint8_t *out, uint32_t a, uint64_t txnum,
+		   enum cluster_heuristic h)
+{
+	cl_key(out, CLUSTER_K_EDGE, a);
+	idx_be64(out + 6, txnum);
+	out[14] = (uint8_t)h;
+	return CL_EDGE_KEY_LEN;
+}
+
 static uint8_t meta_flags(const struct cluster_meta *m)
 {
 	return (uint8_t)((m->coinjoin_skip ? 1 : 0) | (m->change ? 2 : 0) |
@@ -262,6 +271,8 @@ static void state_release(struct cl_state *s)
 	cl_map_release(&s->guard);
 	free(s->scratch);
 	free(s->ids);
+	free(s->loaded);
+	cl_moves_release(&s->moves);
 }
 
 /* The final batch: roots, members, entities and the new state. */
@@ -296,7 +307,7 @@ static bool commit(struct cl_state *s, const struct idx_tip *tip,
 static bool prepare(struct cl_state *s, const struct idx_tip *tip,
 		    const char **why)
 {
-	if (!unionfind_track(&s->uf, CLUSTER_CHUNK_SHIFT) || !(s->batch = store_batch_new()))
+	if (!(s->batch = store_batch_new()))
 		return (*why = "out of memory"), false;
 	if (!cl_roots_load(s, why))
 		return false;
@@ -305,6 +316,9 @@ static bool prepare(struct cl_state *s, const struct idx_tip *tip,
 	s->seen_addr = s->meta.n_addr;
 	if (!cl_tags_load(&s->tags, s->st, tip->next_addr, why))
 		return false;
+	for (size_t i = 0; i < s->tags.n; i++)
+		if (!cl_touch(s, s->tags.v[i].addr, why))
+			return false;
 	return !s->opt.guard || cl_guard_init(s, why);
 }
 
@@ -325,10 +339,10 @@ bool cluster_build(struct store *st, struct cluster_build_stats *out,
 		return (*why = "the index is empty (run proceeds index first)"), false;
 	if (tip.next_addr > UINT32_MAX)
 		return (*why = "more than 2^32 addresses: not supported"), false;
-	if (!cluster_meta_read(st, &s.meta, &found, why))
-		found = false;
-	reason = rebuild_reason(st, &s.meta, found, opt, &tip, why, &err);
-	if (err)
+	bool other_version = !cluster_meta_read(st, &s.meta, &found, why);
+	reason = other_version ? "stored clustering damaged or of another version"
+			       : rebuild_reason(st, &s.meta, found, opt, &tip, why, &err);
+	if (!other_version && err)
 		return false;
 	if (reason) {
 		out->rebuilt = true;

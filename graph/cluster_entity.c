@@ -91,24 +91,70 @@ static void aggregate(struct cl_entity_rec *e, struct cl_tag *const *p, size_t n
 	e->source = best->source;
 }
 
-/* Sizes of the labelled roots (one pass over the flattened roots). */
+/* Ids root's stored member segments held before this build. */
+static bool stored_members(struct store *st, uint64_t *n, uint32_t root,
+			   const char **why)
+{
+	uint8_t pre[6];
+	const uint8_t *k, *v;
+	size_t kl, vl;
+	struct store_iter *it = store_iter_new(st, pre,
+			cl_key(pre, CLUSTER_K_MEMBER, root), NULL, 0);
+	bool ok = true;
+
+	*n = 0;
+	while (ok && store_iter_next(it, &k, &kl, &v, &vl)) {
+		struct cursor c;
+		uint64_t cnt = 0;
+		cursor_init(&c, v, vl);
+		ok = cursor_varint(&c, &cnt);
+		*n += cnt;
+	}
+	if (!ok)
+		*why = "cluster member record is damaged";
+	if (ok && store_iter_error(it))
+		ok = (*why = store_iter_error(it), false);
+	store_iter_free(it);
+	return ok;
+}
+
+/* Ids that joined root in this build (moves are sorted by root). */
+static uint64_t moved_in(const struct cl_moves *m, uint32_t root)
+{
+	size_t lo = 0, hi = m->n, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->v[mid] >> 32 < root)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < m->n && m->v[lo + n] >> 32 == root)
+		n++;
+	return n;
+}
+
+/* Sizes of the labelled roots: the root, its members stored before this
+ * build (still unwritten in the batch) and the ids that joined it now.
+ * Costs the labelled clusters' segments, not a pass over every id. */
 static bool root_sizes(struct cl_state *s, struct cl_map *sizes,
 		       struct cl_tag *const *p, size_t n, const char **why)
 {
-	uint8_t *mark = calloc(s->uf.n / 8 + 1, 1);
-	if (!mark)
-		return (*why = "out of memory"), false;
-	for (size_t i = 0; i < n; i++)
-		mark[p[i]->root >> 3] |= (uint8_t)(1u << (p[i]->root & 7));
-	for (uint32_t i = 0; i < s->uf.n; i++) {
-		uint32_t r = s->uf.parent[i];
-		if ((mark[r >> 3] >> (r & 7) & 1) &&
-		    !cl_map_set(sizes, r, cl_map_get(sizes, r) + 1)) {
-			free(mark);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = p[i]->root;
+		uint64_t stored;
+		if (i > 0 && p[i - 1]->root == r)
+			continue;
+		/* nothing stored for ids new to this build (a rebuild: none);
+		 * a prefix scan there would only walk the deleted records */
+		stored = 0;
+		if (r < s->loaded_n && !stored_members(s->st, &stored, r, why))
+			return false;
+		uint64_t size = 1 + stored + moved_in(&s->moves, r);
+		if (!cl_map_set(sizes, r, (uint32_t)size))
 			return (*why = "out of memory"), false;
-		}
 	}
-	free(mark);
 	return true;
 }
 

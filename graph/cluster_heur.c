@@ -131,12 +131,13 @@ bool cl_merge(struct cl_state *s, bool *refused, const uint32_t *ids, size_t n,
 		*refused = true;
 		return true;
 	}
-	for (size_t i = 1; i < n; i++) {
-		if (unionfind_union(&s->uf, ids[0], ids[i])) {
-			cl_edge_put(s, ids[0], ids[i], tx->txnum, h, confidence);
-			merged++;
-		}
-	}
+	/* s->scratch is free again: it collects the ids that joined. */
+	for (size_t i = 1; i < n; i++)
+		if (unionfind_union(&s->uf, ids[0], ids[i]))
+			s->scratch[merged++] = ids[i];
+	if (merged)
+		cl_edge_put(s, ids[0], s->scratch, (size_t)merged, tx->txnum, h,
+			    confidence);
 	if (label && !cl_map_set(&s->guard, unionfind_find(&s->uf, ids[0]), label))
 		return (*why = "out of memory"), false;
 	if (h == CLUSTER_H_MULTI_INPUT) {
@@ -308,6 +309,12 @@ bool cl_process_tx(struct cl_state *s, const struct idx_tx *tx,
 {
 	bool cj = false;
 
+	for (uint32_t i = 0; !tx->coinbase && i < tx->n_in; i++)
+		if (!cl_touch(s, tx->in[i].addr, why))
+			return false;
+	for (uint32_t o = 0; o < tx->n_out; o++)
+		if (!cl_touch(s, tx->out[o].addr, why))
+			return false;
 	if (!tx->coinbase && tx->n_in >= 2 && !multi_input(s, &cj, tx, why))
 		return false;
 	if (!tx->coinbase && !cj && s->opt.change && !cl_change(s, tx, why))

@@ -8,7 +8,7 @@
 #include "proceeds/store.h"
 #include "proceeds/unionfind.h"
 
-#define CLUSTER_SCHEMA_VERSION 1u
+#define CLUSTER_SCHEMA_VERSION 2u
 
 /* An open-addressing map u32 -> u32 (0 = absent); keys never removed. */
 struct cl_map {
@@ -41,6 +41,17 @@ void cl_tags_release(struct cl_tags *t);
 bool cl_tags_load(struct cl_tags *t, struct store *st, uint64_t n_addr,
 		  const char **why) __attribute__((warn_unused_result));
 
+/* Membership changes of one build: (new root << 32 | id) for every id
+ * that joined another cluster (sorted once saved), and the roots that
+ * stopped being roots. */
+struct cl_moves {
+	uint64_t *v;
+	size_t n, cap;
+	uint32_t *gone;
+	size_t n_gone, cap_gone;
+};
+void cl_moves_release(struct cl_moves *m);
+
 struct cl_state {
 	struct store *st;
 	enum network net;
@@ -53,15 +64,27 @@ struct cl_state {
 	struct cl_map guard;        /* root -> service label id */
 	struct cluster_build_stats *stats;
 	uint64_t seen_addr;         /* ids below were paid before this tx */
+	uint32_t loaded_n;          /* ids whose roots were stored before */
+	uint8_t *loaded;            /* per stored chunk: read into uf */
+	struct cl_moves moves;      /* filled by cl_roots_save */
 	uint32_t *scratch;          /* roots of the current tx */
 	size_t scratch_cap;
 	uint32_t *ids;              /* input address ids of the current tx */
 	size_t ids_cap;
 };
 
-/* Records a merge edge a-b (both directions) for `why`. */
-void cl_edge_put(struct cl_state *s, uint32_t a, uint32_t b, uint64_t txnum,
-		 enum cluster_heuristic h, unsigned confidence);
+/* Records the merges of one tx by one heuristic: a joined to each of
+ * b[0..n), one record keyed by a (C e a txnum h) for `why`. */
+void cl_edge_put(struct cl_state *s, uint32_t a, const uint32_t *b, size_t n,
+		 uint64_t txnum, enum cluster_heuristic h, unsigned confidence);
+
+/* Edge key: C e be32 a be64 txnum u8 heuristic. */
+#define CL_EDGE_KEY_LEN 15
+size_t cl_edge_key(uint8_t *out, uint32_t a, uint64_t txnum,
+		   enum cluster_heuristic h);
+
+/* Member segments hold at most this many ids each. */
+#define CL_SEGMENT_IDS 1024
 /* Writes the pending batch once it is large (force: always). */
 bool cl_flush_pending(struct cl_state *s, bool force, const char **why)
 	__attribute__((warn_unused_result));
@@ -85,9 +108,28 @@ bool cl_change(struct cl_state *s, const struct idx_tx *tx, const char **why)
 bool cl_guard_init(struct cl_state *s, const char **why)
 	__attribute__((warn_unused_result));
 
-/* Loads the stored roots into s->uf (n_addr ids), tracking changes. */
+/* Sets s->uf up over the stored roots (n_addr ids), tracking changes;
+ * chunks are read on demand (cl_touch). */
 bool cl_roots_load(struct cl_state *s, const char **why)
 	__attribute__((warn_unused_result));
+
+/* Makes the roots of id usable in s->uf (reads its chunk and its root's
+ * chunk when not yet read). Every id handed to unionfind must be touched
+ * first. */
+bool cl_touch(struct cl_state *s, uint64_t id, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Before saving: points the members of roots that joined another cluster
+ * at their new root, and flattens every chunk in memory. */
+bool cl_flatten(struct cl_state *s, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The stored roots of ids base..base+cnt-1 into old (ids beyond the last
+ * build are their own roots). */
+bool cl_chunk_stored(struct cl_state *s, uint32_t *old, uint32_t base,
+		     size_t cnt, const char **why) __attribute__((warn_unused_result));
+
+uint32_t cl_rd32le(const uint8_t *p);
 
 /* Flattens the sets and puts the changed root chunks and member records
  * into b. */
@@ -108,6 +150,12 @@ bool cl_meta_decode(struct cluster_meta *m, const uint8_t *v, size_t len);
 /* The root of addr and whether the last build covered it. */
 bool cl_root_lookup(struct store *st, uint64_t *root, bool *covered,
 		    uint64_t addr, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The members of root's cluster other than root, sorted: *ids new
+ * (caller frees), NULL when none. */
+bool cl_members_load(struct store *st, uint32_t **ids, size_t *n,
+		     uint32_t root, const char **why)
 	__attribute__((warn_unused_result));
 
 /* Key builders. */

@@ -11,162 +11,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Appends the ids of one member segment (C k root first -> VARINT n,
+ * n - 1 VARINT deltas) to *ids. */
+static bool segment_decode(uint32_t **ids, size_t *n, size_t *cap,
+			   const uint8_t *k, const uint8_t *v, size_t vl)
+{
+	struct cursor c;
+	uint64_t cnt = 0, id = idx_rd32(k + 6), d;
+
+	cursor_init(&c, v, vl);
+	if (!cursor_varint(&c, &cnt) || cnt == 0 || cnt > vl + 1)
+		return false;
+	if (*n + cnt > *cap) {
+		size_t nc = (*n + cnt) * 2;
+		uint32_t *p = realloc(*ids, nc * sizeof(*p));
+		if (!p)
+			return false;
+		*ids = p;
+		*cap = nc;
+	}
+	(*ids)[(*n)++] = (uint32_t)id;
+	for (uint64_t i = 1; i < cnt; i++) {
+		if (!cursor_varint(&c, &d) || d == 0 || id + d > UINT32_MAX)
+			return false;
+		id += d;
+		(*ids)[(*n)++] = (uint32_t)id;
+	}
+	return cursor_left(&c) == 0;
+}
+
+bool cl_members_load(struct store *st, uint32_t **ids, size_t *n,
+		     uint32_t root, const char **why)
+{
+	uint8_t pre[6];
+	const uint8_t *k, *v;
+	size_t kl, vl, cap = 0;
+	bool ok = true;
+	struct store_iter *it = store_iter_new(st, pre,
+			cl_key(pre, CLUSTER_K_MEMBER, root), NULL, 0);
+
+	*ids = NULL;
+	*n = 0;
+	while (ok && store_iter_next(it, &k, &kl, &v, &vl))
+		if (kl != 10 || !segment_decode(ids, n, &cap, k, v, vl))
+			ok = (*why = "cluster member record is damaged or memory ran out", false);
+	if (ok && store_iter_error(it))
+		ok = (*why = store_iter_error(it), false);
+	store_iter_free(it);
+	if (ok && *n > 1)
+		qsort(*ids, *n, sizeof(**ids), cmp_u32);
+	if (!ok) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return ok;
+}
+
 bool cluster_members(struct store *st, uint64_t root,
 		     bool (*fn)(void *ctx, uint64_t addr), void *ctx,
 		     const char **why)
 {
-	uint8_t pre[6];
-	const uint8_t *k, *v;
-	size_t kl, vl;
+	uint32_t *ids;
+	size_t n;
 
 	if (!fn(ctx, root) || root > UINT32_MAX)
 		return true;
-	struct store_iter *it = store_iter_new(st, pre,
-			cl_key(pre, CLUSTER_K_MEMBER, (uint32_t)root), NULL, 0);
-	while (store_iter_next(it, &k, &kl, &v, &vl))
-		if (kl == 10 && !fn(ctx, idx_rd32(k + 6)))
-			break;
-	const char *err = store_iter_error(it);
-	store_iter_free(it);
-	if (err)
-		return (*why = err), false;
-	return true;
-}
-
-/* Breadth-first search state: node i reached from parent[i] by edge i. */
-struct bfs {
-	uint32_t *node, *parent;
-	struct cluster_step *edge;
-	size_t n, cap;
-	struct cl_map seen;         /* addr -> index + 1 */
-};
-
-static void bfs_release(struct bfs *b)
-{
-	free(b->node);
-	free(b->parent);
-	free(b->edge);
-	cl_map_release(&b->seen);
-}
-
-static bool bfs_add(struct bfs *b, uint32_t addr, uint32_t parent,
-		    const struct cluster_step *e)
-{
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		uint32_t *n = realloc(b->node, cap * sizeof(*n));
-		if (n)
-			b->node = n;
-		uint32_t *p = realloc(b->parent, cap * sizeof(*p));
-		if (p)
-			b->parent = p;
-		struct cluster_step *s = realloc(b->edge, cap * sizeof(*s));
-		if (s)
-			b->edge = s;
-		if (!n || !p || !s)
-			return false;
-		b->cap = cap;
-	}
-	b->node[b->n] = addr;
-	b->parent[b->n] = parent;
-	b->edge[b->n] = *e;
-	b->n++;
-	return cl_map_set(&b->seen, addr, (uint32_t)b->n);
-}
-
-static bool edge_decode(struct cluster_step *e, const uint8_t *v, size_t vl)
-{
-	struct cursor c;
-	uint8_t h = 0, conf = 0;
-
-	cursor_init(&c, v, vl);
-	cursor_varint(&c, &e->txnum);
-	cursor_u8(&c, &h);
-	if (!cursor_u8(&c, &conf) || cursor_left(&c))
+	if (!cl_members_load(st, &ids, &n, (uint32_t)root, why))
 		return false;
-	e->heuristic = (enum cluster_heuristic)h;
-	e->confidence = conf;
+	for (size_t i = 0; i < n && fn(ctx, ids[i]); i++)
+		;
+	free(ids);
 	return true;
-}
-
-/* Expands node i; *hit set when target was reached. */
-static bool bfs_expand(struct store *st, struct bfs *b, size_t i,
-		       uint32_t target, bool *hit, const char **why)
-{
-	uint8_t pre[6];
-	const uint8_t *k, *v;
-	size_t kl, vl;
-	bool ok = true;
-	struct store_iter *it = store_iter_new(st, pre,
-			cl_key(pre, CLUSTER_K_EDGE, b->node[i]), NULL, 0);
-
-	while (ok && !*hit && store_iter_next(it, &k, &kl, &v, &vl)) {
-		struct cluster_step e;
-		uint32_t to = idx_rd32(k + 6);
-		if (kl != 10 || !edge_decode(&e, v, vl)) {
-			*why = "cluster merge record is damaged";
-			ok = false;
-			break;
-		}
-		if (cl_map_get(&b->seen, to))
-			continue;
-		e.from = b->node[i];
-		e.to = to;
-		if (!bfs_add(b, to, (uint32_t)i, &e))
-			ok = (*why = "out of memory", false);
-		*hit = to == target;
-	}
-	if (ok && store_iter_error(it))
-		ok = (*why = store_iter_error(it), false);
-	store_iter_free(it);
-	return ok;
-}
-
-static bool path_out(struct bfs *b, struct cluster_step **steps, size_t *n,
-		     const char **why)
-{
-	size_t len = 0, i = b->n - 1;
-	for (size_t j = i; j != 0; j = b->parent[j])
-		len++;
-	*steps = malloc((len ? len : 1) * sizeof(**steps));
-	if (!*steps)
-		return (*why = "out of memory"), false;
-	*n = len;
-	for (size_t j = i; j != 0; j = b->parent[j])
-		(*steps)[--len] = b->edge[j];
-	return true;
-}
-
-bool cluster_why(struct store *st, struct cluster_step **steps, size_t *n,
-		 bool *linked, uint64_t a, uint64_t b, size_t max_nodes,
-		 const char **why)
-{
-	struct bfs q = { 0 };
-	struct cluster_step none = { 0 };
-	bool hit = a == b, ok = true;
-
-	*steps = NULL;
-	*n = 0;
-	*linked = false;
-	if (a > UINT32_MAX || b > UINT32_MAX)
-		return true;
-	if (!max_nodes)
-		max_nodes = 50000000;
-	if (!bfs_add(&q, (uint32_t)a, 0, &none))
-		return (*why = "out of memory"), false;
-	for (size_t i = 0; ok && !hit && i < q.n; i++) {
-		if (q.n > max_nodes) {
-			ok = (*why = "cluster too large to search (raise the node limit)", false);
-			break;
-		}
-		ok = bfs_expand(st, &q, i, (uint32_t)b, &hit, why);
-	}
-	if (ok && hit) {
-		*linked = true;
-		ok = a == b || path_out(&q, steps, n, why);
-	}
-	bfs_release(&q);
-	return ok;
 }
 
 static bool get_str(struct cursor *c, char out[TAG_FIELD_MAX + 1])

@@ -11,17 +11,20 @@
 /* Edges and refusals are written in batches of this many records. */
 #define PENDING_MAX 200000
 
-void cl_edge_put(struct cl_state *s, uint32_t a, uint32_t b, uint64_t txnum,
-		 enum cluster_heuristic h, unsigned confidence)
+void cl_edge_put(struct cl_state *s, uint32_t a, const uint32_t *b, size_t n,
+		 uint64_t txnum, enum cluster_heuristic h, unsigned confidence)
 {
-	uint8_t k[10], v[16];
-	size_t n = varint_write(v, txnum);
+	uint8_t k[CL_EDGE_KEY_LEN];
+	struct idx_buf v;
 
-	v[n++] = (uint8_t)h;
-	v[n++] = (uint8_t)confidence;
-	store_batch_put(s->batch, k, cl_key2(k, CLUSTER_K_EDGE, a, b), v, n);
-	store_batch_put(s->batch, k, cl_key2(k, CLUSTER_K_EDGE, b, a), v, n);
-	s->pending += 2;
+	idx_buf_init(&v);
+	idx_buf_varint(&v, confidence);
+	idx_buf_varint(&v, n);
+	for (size_t i = 0; i < n; i++)
+		idx_buf_varint(&v, b[i]);
+	store_batch_put(s->batch, k, cl_edge_key(k, a, txnum, h), v.p, v.len);
+	idx_buf_release(&v);
+	s->pending++;
 }
 
 bool cl_flush_pending(struct cl_state *s, bool force, const char **why)
@@ -34,124 +37,180 @@ bool cl_flush_pending(struct cl_state *s, bool force, const char **why)
 	return ok;
 }
 
-static uint32_t rd32le(const uint8_t *p)
+uint32_t cl_rd32le(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
 }
 
-/* Decodes a stored chunk into roots[0..n); false when damaged. */
-static bool chunk_decode(uint32_t *roots, size_t n, uint32_t base,
-			 const uint8_t *v, size_t vlen)
+static bool push64(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
 {
-	if (vlen != 4 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		roots[i] = rd32le(v + 4 * i);
-		if (roots[i] > base + i)
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 4096;
+		uint64_t *p = realloc(*v, c * sizeof(*p));
+		if (!p)
 			return false;
+		*v = p;
+		*cap = c;
 	}
+	(*v)[(*n)++] = x;
 	return true;
 }
 
-bool cl_roots_load(struct cl_state *s, const char **why)
+static bool push32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 {
-	uint32_t n = (uint32_t)s->meta.n_addr;
-	if (!unionfind_grow(&s->uf, n))
-		return (*why = "out of memory for the address sets"), false;
-	for (uint32_t base = 0; base < n; base += CLUSTER_CHUNK_IDS) {
-		uint8_t k[6], *v = NULL;
-		size_t vlen, cnt = n - base < CLUSTER_CHUNK_IDS ? n - base : CLUSTER_CHUNK_IDS;
-		bool found;
-		if (!store_get(s->st, &v, &vlen, &found, k,
-			       cl_key(k, CLUSTER_K_ROOTS, base >> CLUSTER_CHUNK_SHIFT), why))
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 1024;
+		uint32_t *p = realloc(*v, c * sizeof(*p));
+		if (!p)
 			return false;
-		bool ok = found && chunk_decode(s->uf.parent + base, cnt, base, v, vlen);
-		free(v);
-		if (!ok)
-			return (*why = "cluster root chunk missing or damaged "
-				       "(run cluster build --rebuild)"), false;
+		*v = p;
+		*cap = c;
 	}
-	s->uf.sets = 0;
-	for (uint32_t i = 0; i < n; i++)
-		s->uf.sets += s->uf.parent[i] == i;
-	unionfind_clear_dirty(&s->uf);
+	(*v)[(*n)++] = x;
 	return true;
 }
 
-/* parent[i] <= i, so one increasing pass leaves every id pointing at its
- * root. */
-static void flatten(struct unionfind *u)
+bool cl_chunk_stored(struct cl_state *s, uint32_t *old, uint32_t base,
+		     size_t cnt, const char **why)
 {
-	for (uint32_t i = 0; i < u->n; i++) {
-		uint32_t r = u->parent[u->parent[i]];
-		if (r != u->parent[i]) {
-			u->parent[i] = r;
-			u->dirty[i >> u->dirty_shift] = 1;
-		}
-	}
-}
-
-/* Member records of one chunk: the old roots are those stored. */
-static bool chunk_members(struct cl_state *s, struct store_batch *b,
-			  uint32_t base, size_t cnt, uint32_t *old,
-			  const char **why)
-{
-	uint8_t k[10], *v = NULL;
+	uint8_t k[6], *v = NULL;
 	size_t vlen;
-	bool found;
+	bool found = false;
 
-	if (!store_get(s->st, &v, &vlen, &found, k,
+	if (base < s->loaded_n &&
+	    !store_get(s->st, &v, &vlen, &found, k,
 		       cl_key(k, CLUSTER_K_ROOTS, base >> CLUSTER_CHUNK_SHIFT), why))
 		return false;
 	for (size_t i = 0; i < cnt; i++)
 		old[i] = base + (uint32_t)i;
 	if (found && vlen <= 4 * cnt)
 		for (size_t i = 0; i < vlen / 4; i++)
-			old[i] = rd32le(v + 4 * i);
+			old[i] = cl_rd32le(v + 4 * i);
 	free(v);
-	for (size_t i = 0; i < cnt; i++) {
-		uint32_t id = base + (uint32_t)i, now = s->uf.parent[id];
-		if (old[i] == now)
-			continue;
-		if (old[i] != id)
-			store_batch_delete(b, k, cl_key2(k, CLUSTER_K_MEMBER, old[i], id));
-		if (now != id)
-			store_batch_put(b, k, cl_key2(k, CLUSTER_K_MEMBER, now, id), "", 0);
-	}
 	return true;
 }
 
-bool cl_roots_save(struct cl_state *s, struct store_batch *b, const char **why)
+/* Compares one dirty chunk with its stored form (old roots) and notes
+ * every membership change in m. */
+static bool chunk_diff(struct cl_state *s, struct cl_moves *m, uint32_t base,
+		       size_t cnt, uint32_t *old, const char **why)
+{
+	bool ok = true;
+
+	if (!cl_chunk_stored(s, old, base, cnt, why))
+		return false;
+	for (size_t i = 0; ok && i < cnt; i++) {
+		uint32_t id = base + (uint32_t)i, now = s->uf.parent[id];
+		if (old[i] == now)
+			continue;
+		if (old[i] == id && id < s->loaded_n)
+			ok = push32(&m->gone, &m->n_gone, &m->cap_gone, id);
+		ok = ok && push64(&m->v, &m->n, &m->cap, (uint64_t)now << 32 | id);
+	}
+	if (!ok)
+		*why = "out of memory";
+	return ok;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* One segment: the ids v[0..n) (sorted, one root) under C k root v[0]. */
+static void put_segment(struct store_batch *b, struct idx_buf *buf,
+			const uint64_t *v, size_t n)
+{
+	uint8_t k[10];
+
+	buf->len = 0;
+	idx_buf_varint(buf, n);
+	for (size_t i = 1; i < n; i++)
+		idx_buf_varint(buf, (uint32_t)v[i] - (uint32_t)v[i - 1]);
+	store_batch_put(b, k, cl_key2(k, CLUSTER_K_MEMBER, (uint32_t)(v[0] >> 32),
+				      (uint32_t)v[0]), buf->p, buf->len);
+}
+
+/* The segments of every root that gained members, after deleting those of
+ * the roots that joined another cluster (their ids are among the moves). */
+static bool put_members(struct cl_state *s, struct store_batch *b,
+			struct cl_moves *m, const char **why)
+{
+	struct idx_buf buf;
+	const char *err = NULL;
+
+	for (size_t g = 0; g < m->n_gone; g++) {
+		uint8_t pre[6];
+		const uint8_t *k, *v;
+		size_t kl, vl;
+		struct store_iter *it = store_iter_new(s->st, pre,
+				cl_key(pre, CLUSTER_K_MEMBER, m->gone[g]), NULL, 0);
+		while (store_iter_next(it, &k, &kl, &v, &vl))
+			store_batch_delete(b, k, kl);
+		err = store_iter_error(it);
+		store_iter_free(it);
+		if (err)
+			return (*why = err), false;
+	}
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_u64);
+	idx_buf_init(&buf);
+	for (size_t i = 0, j; i < m->n; i = j) {
+		for (j = i + 1; j < m->n && j - i < CL_SEGMENT_IDS &&
+			     m->v[j] >> 32 == m->v[i] >> 32; j++)
+			;
+		put_segment(b, &buf, m->v + i, j - i);
+	}
+	idx_buf_release(&buf);
+	return true;
+}
+
+static bool save_chunks(struct cl_state *s, struct store_batch *b,
+			struct cl_moves *m, uint32_t *old, uint8_t *buf,
+			const char **why)
 {
 	struct unionfind *u = &s->uf;
-	uint32_t *old = malloc(CLUSTER_CHUNK_IDS * sizeof(*old));
-	uint8_t *buf = malloc(CLUSTER_CHUNK_IDS * 4), k[6];
+	uint8_t k[6];
 
-	if (!old || !buf) {
-		free(old);
-		free(buf);
-		return (*why = "out of memory"), false;
-	}
-	flatten(u);
 	for (uint32_t base = 0; base < u->n; base += CLUSTER_CHUNK_IDS) {
 		size_t cnt = u->n - base < CLUSTER_CHUNK_IDS ? u->n - base : CLUSTER_CHUNK_IDS;
 		if (!u->dirty[base >> CLUSTER_CHUNK_SHIFT])
 			continue;
-		if (!chunk_members(s, b, base, cnt, old, why)) {
-			free(old);
-			free(buf);
+		if (!chunk_diff(s, m, base, cnt, old, why))
 			return false;
-		}
 		for (size_t i = 0; i < cnt; i++)
 			for (int j = 0; j < 4; j++)
 				buf[4 * i + j] = (uint8_t)(u->parent[base + i] >> (8 * j));
 		store_batch_put(b, k, cl_key(k, CLUSTER_K_ROOTS, base >> CLUSTER_CHUNK_SHIFT),
 				buf, 4 * cnt);
 	}
+	return true;
+}
+
+bool cl_roots_save(struct cl_state *s, struct store_batch *b, const char **why)
+{
+	struct cl_moves *m = &s->moves;
+	uint32_t *old = malloc(CLUSTER_CHUNK_IDS * sizeof(*old));
+	uint8_t *buf = malloc(CLUSTER_CHUNK_IDS * 4);
+	bool ok = old && buf;
+
+	if (!ok)
+		*why = "out of memory";
+	ok = ok && cl_flatten(s, why);
+	m->n = m->n_gone = 0;
+	ok = ok && save_chunks(s, b, m, old, buf, why) && put_members(s, b, m, why);
 	free(old);
 	free(buf);
-	return true;
+	return ok;
+}
+
+void cl_moves_release(struct cl_moves *m)
+{
+	free(m->v);
+	free(m->gone);
+	memset(m, 0, sizeof(*m));
 }
 
 bool cluster_root(struct store *st, uint64_t *root, uint64_t addr,
@@ -176,7 +235,7 @@ bool cl_root_lookup(struct store *st, uint64_t *root, bool *covered,
 		       cl_key(k, CLUSTER_K_ROOTS, (uint32_t)(addr >> CLUSTER_CHUNK_SHIFT)), why))
 		return false;
 	if (found && off + 4 <= vlen) {
-		uint32_t r = rd32le(v + off);
+		uint32_t r = cl_rd32le(v + off);
 		if (r > addr) {
 			free(v);
 			return (*why = "cluster root chunk is damaged"), false;

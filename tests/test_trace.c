@@ -8,7 +8,11 @@
  * max-edges, and the JSON passing `proceeds report`'s checks, twice
  * byte-identical. FIFO/LIFO/TIHO figures are worked by hand from
  * docs/taint-models.md (comments show the arithmetic). */
+#include "proceeds/attrib.h"
+#include "proceeds/cluster.h"
 #include "proceeds/index.h"
+#include "proceeds/index_query.h"
+#include "proceeds/script.h"
 #include "proceeds/reportcheck.h"
 #include "proceeds/store.h"
 #include "proceeds/tags.h"
@@ -524,6 +528,91 @@ static void test_json_deterministic(void **state)
 	free(b);
 }
 
+static uint64_t id_of(uint64_t n)
+{
+	uint8_t script[25], key[SCRIPT_KEY_MAX];
+	size_t kl = script_owner_key(key, script, hc_p2pkh(script, n));
+	uint64_t id;
+	bool found;
+	const char *why = NULL;
+
+	assert_true(idxq_addr_id(index_store(W.idx), &id, &found, key, kl, &why));
+	assert_true(found);
+	return id;
+}
+
+static void cluster_now(void)
+{
+	struct cluster_options o;
+	struct cluster_build_stats s;
+	const char *why = NULL;
+
+	cluster_options_default(&o);
+	assert_true(cluster_build(index_store(W.idx), &s, &o, NETWORK_REGTEST, NULL, NULL, &why));
+}
+
+/* Deposit 22 gets a tag. Without a clustering deposit 21 is still only
+ * inferred from the sweep; once clusters are built the sweep has joined
+ * 21 and 22, and 21 is an exit by its cluster's label, said so in the
+ * evidence, while the hot wallet 30 stays "tag on address". Runs last:
+ * it changes the store. */
+static void test_cluster_attribution(void **state)
+{
+	struct trace_result r;
+	struct trace_params p = params(TAINT_MODELS_ALL);
+	struct attrib_entity e;
+	struct attrib_via via;
+	const struct trace_out *dep, *d;
+	bool found;
+	const char *why = NULL;
+
+	(void)state;
+	put_tag(index_store(W.idx), 22, "Exchange A");
+	run(&r, &p, 2);
+	dep = out_of(&r, P2, 0);
+	assert_int_equal(dep->basis, TRACE_BASIS_INFERRED);
+	assert_false(dep->via.cluster);
+	trace_result_release(&r);
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(21),
+				  1u << TAG_CAT_EXCHANGE, &why));
+	assert_false(found);
+
+	cluster_now();
+	run(&r, &p, 2);
+	dep = out_of(&r, P2, 0);
+	assert_int_equal(dep->status, TRACE_EXIT);
+	assert_int_equal(dep->basis, TRACE_BASIS_TAGGED);
+	assert_true(dep->via.cluster);
+	assert_int_equal(dep->via.size, 2);
+	uint64_t a = id_of(21), b = id_of(22);
+	assert_int_equal(dep->via.root, a < b ? a : b);
+	assert_false(dep->via.conflict);
+	assert_string_equal(r.ents[dep->entity].label, "Exchange A");
+	d = out_of(&r, D_TX, 0);
+	assert_int_equal(d->basis, TRACE_BASIS_TAGGED);
+	assert_false(d->via.cluster);
+	assert_int_equal(r.tot[TRACE_AT_EXITS][TAINT_FIFO], 12 * C + 1999980000);  /* + T:0 */
+	trace_result_release(&r);
+	char *js = dump();
+	assert_non_null(strstr(js, "\"evidence\": \"cluster label: Exchange A (cluster "));
+	assert_non_null(strstr(js, " of 2 addresses, multi-input clustering; label from a tag on a member: test list, score 90)"));
+	assert_non_null(strstr(js, "\"evidence\": \"tag: Exchange A (test list, high, score 90)\""));
+	free(js);
+
+	/* A second service's tag on 22: the cluster's label carries the conflict. */
+	put_tag(index_store(W.idx), 22, "Exchange B");
+	cluster_now();
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(21),
+				  1u << TAG_CAT_EXCHANGE, &why));
+	assert_true(found && e.from_cluster && via.cluster && via.conflict);
+	attrib_entity_release(&e);
+	/* 22's own tag in a stop category is direct evidence, not the cluster's. */
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(22),
+				  1u << TAG_CAT_EXCHANGE, &why));
+	assert_true(found && !e.from_cluster && !via.cluster);
+	attrib_entity_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_dust_and_limits),
 		cmocka_unit_test(test_one_model_and_errors),
 		cmocka_unit_test(test_json_deterministic),
+		cmocka_unit_test(test_cluster_attribution),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -145,7 +145,8 @@ static bool one_opt(struct trace_opts *o, int argc, char **argv, int *i)
 	if (cli_opt_value(&v, argc, argv, i, "--from", &bad))
 		return add_from(o, v);
 	if (cli_opt_value(&o->case_path, argc, argv, i, "--case", &bad) ||
-	    cli_opt_value(&o->update, argc, argv, i, "--update", &bad))
+	    cli_opt_value(&o->update, argc, argv, i, "--update", &bad) ||
+	    cli_opt_value(&o->error_rates, argc, argv, i, "--error-rates", &bad))
 		return !bad;
 	if (cli_opt_value(&v, argc, argv, i, "--model", &bad))
 		return !bad && parse_models(&o->p.models, v);
@@ -212,6 +213,56 @@ static void warn_stale(struct cli_common *c, struct store *st, const struct trac
 		 "the trace may be incomplete (stale index?)", tip->height, hex, b.time);
 }
 
+/* One measured rate, copied field by field (nothing else is carried). */
+static json_t *rate_copy(const json_t *r)
+{
+	const json_t *h = json_object_get(r, "heuristic"), *m = json_object_get(r, "measured_on");
+	const json_t *e = json_object_get(r, "errors"), *t = json_object_get(r, "trials");
+
+	if (!json_is_string(h) || !json_is_string(m) || !json_is_integer(e) ||
+	    !json_is_integer(t) || json_integer_value(e) < 0 ||
+	    json_integer_value(e) > json_integer_value(t))
+		return NULL;
+	return json_pack("{s:O, s:O, s:O, s:O}", "heuristic", h, "errors", e,
+			 "trials", t, "measured_on", m);
+}
+
+/* --error-rates FILE: the `error_rates` list of a measured-rates file
+ * (bench/bench_cluster_truth.sh writes one) into doc, before `notes`. */
+static bool add_error_rates(json_t *doc, const char *path)
+{
+	json_error_t err;
+	json_t *f = json_load_file(path, 0, &err), *out, *notes;
+	const json_t *list, *r;
+	size_t i;
+
+	if (!f)
+		return !cli_error(path, "%s (line %d)", err.text, err.line);
+	list = json_is_array(f) ? f : json_object_get(f, "error_rates");
+	if (!json_is_array(list)) {
+		json_decref(f);
+		return !cli_error(path, "no error_rates list");
+	}
+	out = json_array();
+	json_array_foreach(list, i, r) {
+		json_t *one = rate_copy(r);
+		if (!one) {
+			json_decref(out);
+			json_decref(f);
+			return !cli_error(path, "error_rates[%zu]: needs heuristic, errors <= "
+					  "trials (integers) and measured_on", i);
+		}
+		json_array_append_new(out, one);
+	}
+	json_decref(f);
+	notes = json_incref(json_object_get(doc, "notes"));
+	json_object_del(doc, "notes");
+	json_object_set_new(doc, "error_rates", out);
+	if (notes)
+		json_object_set_new(doc, "notes", notes);
+	return true;
+}
+
 json_t *trace_cmd_run(struct cli_common *c, struct index *idx, const struct trace_opts *o)
 {
 	struct trace_specs s = { .st = index_store(idx), .net = index_network(idx),
@@ -238,6 +289,8 @@ json_t *trace_cmd_run(struct cli_common *c, struct index *idx, const struct trac
 		warn_stale(c, s.st, o, &s.tip);
 		if (!(doc = trace_json(s.st, s.net, &r, &q, &why)))
 			cli_error("trace", "%s", why);
+		else if (o->error_rates && !add_error_rates(doc, o->error_rates))
+			doc = (json_decref(doc), NULL);
 		trace_result_release(&r);
 	}
 	trace_specs_release(&s);
@@ -318,6 +371,9 @@ const struct cli_command cmd_trace = {
 	"  --before TIME    ADDR receipts and spends before TIME (Unix or ISO UTC)\n"
 	"  --coinjoin-rule model|haircut  across a detected CoinJoin: each model\n"
 	"                   its own rule (default), or all pro rata\n"
+	"  --error-rates FILE  copy measured error rates (a proceeds-error-rates/1\n"
+	"                   file, e.g. from bench/bench_cluster_truth.sh) into the\n"
+	"                   trace's error_rates, for the report\n"
 	"  --update FILE    re-run a saved trace on the current index and show\n"
 	"                   only what moved (new hops, status changes, new exits)\n"
 	"  Output: proceeds-trace/1 JSON (docs/trace-format.md) with --json or\n"

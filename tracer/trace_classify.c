@@ -29,7 +29,8 @@ static size_t ahash(uint64_t addr, size_t cap)
 	return (size_t)(h ^ (h >> 31)) & (cap - 1);
 }
 
-static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2)
+static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2,
+		     const struct attrib_via *via)
 {
 	if (2 * (c->amap_n + 1) > c->amap_cap) {
 		size_t cap = c->amap_cap ? 2 * c->amap_cap : 1024;
@@ -51,18 +52,23 @@ static bool amap_put(struct trace_ctx *c, uint64_t addr, uint32_t ent2)
 	size_t j = ahash(addr, c->amap_cap);
 	while (c->amap[j].ent2)
 		j = (j + 1) & (c->amap_cap - 1);
-	c->amap[j] = (struct trace_aslot){ addr, ent2 };
+	c->amap[j] = (struct trace_aslot){ addr, ent2, *via };
 	c->amap_n++;
 	return true;
 }
 
-static uint32_t amap_get(const struct trace_ctx *c, uint64_t addr)
+static uint32_t amap_get(const struct trace_ctx *c, struct attrib_via *via,
+			 uint64_t addr)
 {
+	memset(via, 0, sizeof(*via));
 	if (!c->amap_cap)
 		return 0;
 	for (size_t j = ahash(addr, c->amap_cap);; j = (j + 1) & (c->amap_cap - 1))
-		if (!c->amap[j].ent2 || c->amap[j].addr == addr)
+		if (!c->amap[j].ent2 || c->amap[j].addr == addr) {
+			if (c->amap[j].ent2)
+				*via = c->amap[j].via;
 			return c->amap[j].ent2;
+		}
 }
 
 /* The entity index of e in the result, adding it (takes its strings). */
@@ -87,22 +93,23 @@ static bool intern(struct trace_result *r, uint32_t *idx, struct attrib_entity *
 	return true;
 }
 
-/* *ent: entity index, or -1 when the address has none. */
-static bool entity_of(struct trace_ctx *c, int64_t *ent, uint64_t addr, const char **why)
+/* *ent: entity index, or -1 when the address has none; *via: how. */
+static bool entity_of(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+		      uint64_t addr, const char **why)
 {
-	uint32_t e2 = amap_get(c, addr), idx = 0;
+	uint32_t e2 = amap_get(c, via, addr), idx = 0;
 	struct attrib_entity e;
 	bool found;
 
 	if (!e2) {
-		if (!attrib_lookup(c->st, &e, &found, addr, c->r->params.stop_mask, why))
+		if (!attrib_lookup(c->st, &e, via, &found, addr, c->r->params.stop_mask, why))
 			return false;
 		if (found && !intern(c->r, &idx, &e)) {
 			attrib_entity_release(&e);
 			return (*why = "out of memory"), false;
 		}
 		e2 = found ? idx + 2 : 1;
-		if (!amap_put(c, addr, e2))
+		if (!amap_put(c, addr, e2, via))
 			return (*why = "out of memory"), false;
 	}
 	*ent = (int64_t)e2 - 2;
@@ -145,13 +152,14 @@ static bool is_collecting(struct trace_ctx *c, bool *yes, uint64_t addr, uint64_
 	return true;
 }
 
-/* Whether tx is a sweep into one stop-category entity (*ent, else -1):
- * every output of non-zero value pays that entity, and one of them pays
- * a collecting address of it (is_collecting). A spend paying only one-time
- * addresses of the entity is a payment into it: those addresses are the
- * exits, reached by following the spend (docs/trace-format.md). */
-static bool sweep_into(struct trace_ctx *c, int64_t *ent, const struct idx_tx *tx,
-		       const char **why)
+/* Whether tx is a sweep into one stop-category entity (*ent, else -1;
+ * *via: how its last output's entity was found): every output of non-zero
+ * value pays that entity, and one of them pays a collecting address of it
+ * (is_collecting). A spend paying only one-time addresses of the entity
+ * is a payment into it: those addresses are the exits, reached by
+ * following the spend (docs/trace-format.md). */
+static bool sweep_into(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+		       const struct idx_tx *tx, const char **why)
 {
 	bool collecting = false;
 
@@ -160,7 +168,7 @@ static bool sweep_into(struct trace_ctx *c, int64_t *ent, const struct idx_tx *t
 		int64_t e;
 		if (tx->out[o].value == 0)
 			continue;
-		if (!entity_of(c, &e, tx->out[o].addr, why))
+		if (!entity_of(c, &e, via, tx->out[o].addr, why))
 			return false;
 		if (!is_stop(c, e) || (*ent >= 0 && e != *ent)) {
 			*ent = -1;
@@ -183,17 +191,19 @@ static bool sweep_check(struct trace_ctx *c, size_t i, const struct idx_spend *s
 	struct idx_tx tx;
 	bool found, ok;
 	int64_t ent;
+	struct attrib_via via;
 
 	if (!idxq_tx(c->st, &tx, &found, sp->txnum, why))
 		return false;
 	if (!found)
 		return (*why = "a spent-by link names a transaction missing from the index"), false;
-	ok = sweep_into(c, &ent, &tx, why);
+	ok = sweep_into(c, &ent, &via, &tx, why);
 	if (ok && ent >= 0) {
 		struct trace_out *o = &c->r->outs[i];
 		o->status = TRACE_EXIT;
 		o->entity = (uint32_t)ent;
 		o->basis = TRACE_BASIS_INFERRED;
+		o->via = via;
 		o->has_sweep = true;
 		o->sweep_txid = tx.txid;
 		o->sweep_height = sp->height;
@@ -224,16 +234,18 @@ static bool exit_check(struct trace_ctx *c, size_t i, bool spent,
 {
 	struct trace_out *o = &c->r->outs[i];
 	int64_t ent;
+	struct attrib_via via;
 
 	if (!c->r->params.stop_mask)
 		return true;
-	if (!entity_of(c, &ent, o->addr, why))
+	if (!entity_of(c, &ent, &via, o->addr, why))
 		return false;
 	o = &c->r->outs[i];
 	if (is_stop(c, ent)) {
 		o->status = TRACE_EXIT;
 		o->entity = (uint32_t)ent;
 		o->basis = TRACE_BASIS_TAGGED;
+		o->via = via;
 		return true;
 	}
 	return !spent || sweep_check(c, i, sp, why);

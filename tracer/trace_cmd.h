@@ -17,6 +17,7 @@ struct trace_opts {
 	size_t n_from;
 	const char *case_path;
 	const char *update;         /* --update RESULT.json */
+	const char *error_rates;    /* --error-rates FILE (measured rates) */
 	struct trace_params p;
 	bool has_after;
 	uint64_t after;

@@ -16,6 +16,7 @@ struct trace_slot {
 struct trace_aslot {
 	uint64_t addr;
 	uint32_t ent2;
+	struct attrib_via via;
 };
 
 struct trace_ctx {

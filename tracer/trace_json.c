@@ -205,16 +205,35 @@ static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 	return h;
 }
 
-static json_t *evidence(const struct trace_entity *e, const struct trace_out *o)
+/* How the entity was recognised: a tag on the address, or the label of
+ * its cluster (with the cluster's id and size, and a conflict warning). */
+static void via_text(char *buf, size_t n, const struct trace_entity *e,
+		     const struct attrib_via *v)
 {
-	char buf[3200];
-
-	if (o->basis == TRACE_BASIS_INFERRED)
-		snprintf(buf, sizeof(buf), "inferred: swept into %s", e->label);
-	else
-		snprintf(buf, sizeof(buf), "tag: %s (%s, %s%s%u)", e->label,
+	if (!v->cluster) {
+		snprintf(buf, n, "tag: %s (%s, %s%s%u)", e->label,
 			 e->source[0] ? e->source : "unknown source", e->confidence,
 			 e->confidence[0] ? ", score " : "score ", e->score);
+		return;
+	}
+	snprintf(buf, n, "cluster label: %s (cluster %llu of %llu addresses, "
+		 "multi-input clustering; label from a tag on a member: %s, score %u%s)",
+		 e->label, (unsigned long long)v->root, (unsigned long long)v->size,
+		 e->source[0] ? e->source : "unknown source", e->score,
+		 v->conflict ? "; CONFLICT: members also carry another service's label" : "");
+}
+
+static json_t *evidence(const struct trace_entity *e, const struct trace_out *o)
+{
+	char buf[3200], how[3000];
+
+	via_text(how, sizeof(how), e, &o->via);
+	if (o->basis == TRACE_BASIS_INFERRED)
+		snprintf(buf, sizeof(buf), "inferred: swept into %s%s%s%s", e->label,
+			 o->via.cluster ? " (recognised by " : "",
+			 o->via.cluster ? how : "", o->via.cluster ? ")" : "");
+	else
+		snprintf(buf, sizeof(buf), "%s", how);
 	return json_string(buf);
 }
 

@@ -23,8 +23,8 @@ struct store;
 #define CLUSTER_PREFIX 'C'
 #define CLUSTER_K_META 'm'    /* C m                  -> build state */
 #define CLUSTER_K_ROOTS 'u'   /* C u be32 chunk       -> root of 4096 ids */
-#define CLUSTER_K_MEMBER 'k'  /* C k be32 root be32 a -> "" (a != root) */
-#define CLUSTER_K_EDGE 'e'    /* C e be32 a be32 b    -> merge evidence */
+#define CLUSTER_K_MEMBER 'k'  /* C k be32 root be32 first -> member segment */
+#define CLUSTER_K_EDGE 'e'    /* C e be32 a be64 txnum h -> merges of a tx */
 #define CLUSTER_K_REFUSED 'f' /* C f be32 seq         -> refused merge */
 #define CLUSTER_K_ENTITY 'n'  /* C n be32 root        -> entity (labels) */
 

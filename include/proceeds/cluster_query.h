@@ -31,8 +31,10 @@ struct cluster_step {
 
 /* The path from a to b over the recorded merges (a spanning forest, so
  * the path is unique). steps is new (caller frees); *n = 0 and *linked
- * false when they are in different clusters. Visits at most max_nodes
- * addresses (0 = 50 million) and fails past that. */
+ * false when they are in different clusters (two root reads). Otherwise
+ * the cluster's members and merge records are read and searched in
+ * memory; fails when the cluster has more than max_nodes addresses
+ * (0 = 50 million). */
 bool cluster_why(struct store *st, struct cluster_step **steps, size_t *n,
 		 bool *linked, uint64_t a, uint64_t b, size_t max_nodes,
 		 const char **why) __attribute__((warn_unused_result));

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "proceeds/attrib.h"
 #include "proceeds/coinjoin.h"
 #include "proceeds/hash.h"
 #include "proceeds/index_rec.h"
@@ -103,6 +104,7 @@ struct trace_out {
 	/* For an exit: */
 	uint32_t entity;        /* index into trace_result.ents */
 	enum trace_basis basis;
+	struct attrib_via via;  /* tag on the address, or its cluster's label */
 	bool has_sweep;
 	struct hash256 sweep_txid;
 	uint32_t sweep_height;
