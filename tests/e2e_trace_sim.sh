@@ -99,6 +99,16 @@ mixed() {
 	"$P" trace -q --network regtest --db "$S/db" --case "$S/case.json" --min-sats 0 \
 		--coinjoin-rule haircut --json >"$S/hc.json" || fail "trace haircut $seed"
 	per_entity "$S" "$S/hc.json" >"$S/cmp_hc"
+	# --update re-runs a saved trace under its own CoinJoin rule
+	"$P" trace -q --network regtest --db "$S/db" --case "$S/case.json" --min-sats 0 \
+		--coinjoin-rule haircut --out "$S/saved" >/dev/null || fail "trace --out $seed"
+	"$P" trace -q --network regtest --db "$S/db" --update "$S/saved/trace.json" \
+		--out "$S/again" >/dev/null || fail "trace --update $seed"
+	[ "$(jq -S . "$S/again/trace.json")" = "$(jq -S . "$S/hc.json")" ] ||
+		fail "mix seed $seed: --update did not keep --coinjoin-rule haircut"
+	"$P" trace -q --network regtest --db "$S/db" --case "$S/case.json" \
+		--coinjoin-rule pro-rata >/dev/null 2>"$S/err"
+	[ $? = 2 ] && grep -q "coinjoin-rule" "$S/err" || fail "a bad --coinjoin-rule accepted"
 	hc_in=$(awk '$2 >= $3 && $2 <= $4' "$S/cmp_hc" | wc -l)
 	echo "mix seed $seed ($txs txs): $n_mixed of $(jq '.crime.cashouts | length' "$S/truth.json") cash-outs through CoinJoin $mix; all reached; unmixed ones exact in FIFO; exits all true deposits ($ex); truth inside the four models' range at $n_in of $n_in exit entities (--coinjoin-rule haircut: $hc_in of $(wc -l <"$S/cmp_hc"))"
 }
