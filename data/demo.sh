@@ -24,7 +24,7 @@ step "2/9 cluster addresses (multi-input, CoinJoins skipped)"
 step "3/9 import the investigator's tags ($D/tags.csv)"
 "$P" tags import $N --db "$DB" "$D/tags.csv" -q
 step "4/9 trace the victims' payments ($D/case.json, case $CASE_REF)"
-"$P" trace $N --db "$DB" --case "$D/case.json" --out "$W/trace" -q | head -1
+"$P" trace $N --db "$DB" --case "$D/case.json" --error-rates data/cluster-error-rates.json --out "$W/trace" -q | head -1
 step "5/9 make a signing key ($W/demo.key) and the evidence package"
 PK=$("$P" key new --out "$W/demo.key" -q)
 echo "  public key: $PK"

@@ -335,6 +335,14 @@ bool reportrepro_run(struct reportrepro *out, struct store *st, enum network net
 	ok = parse_request(&q, json_object_get(doc, "parameters"), why) &&
 	     check_tip(out, &rec, st, tip, json_object_get(doc, "index"), why) &&
 	     rerun(&again, st, net, &rec, &q, doc, why);
+	if (ok) {
+		/* Error rates are measured elsewhere (make bench) and copied
+		 * into a trace as documentation; nothing on the chain derives
+		 * them, so the rerun carries the recorded ones. */
+		json_t *er = json_object_get(doc, "error_rates");
+		if (er && json_object_set(again, "error_rates", er) != 0)
+			ok = fail(why, "out of memory");
+	}
 	if (ok)
 		reportrepro_diff(out, doc, again);
 	json_decref(again);
