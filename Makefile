@@ -39,6 +39,7 @@ BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
             libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
+            chromium poppler-utils \
             clang libclang-rt-14-dev clang-tidy cppcheck valgrind jq xxd
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
@@ -99,6 +100,10 @@ check: deps
 
 demo: deps all
 	@sh data/demo.sh $(abspath $(BIN))
+
+# The sample case shipped in data/demo: byte-for-byte reproducible.
+demo-data: all
+	$(BIN) simulate --out data/demo --seed 2024 --txs 20000 --force -q
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; ./$$b || exit 1; done

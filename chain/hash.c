@@ -17,7 +17,7 @@ static EVP_MD_CTX *ctx_get(EVP_MD_CTX **slot)
 		assert(*slot);
 	}
 	if (!sha256_md)
-		sha256_md = EVP_sha256();
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	return *slot;
 }
 

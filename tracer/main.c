@@ -9,7 +9,13 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_scan,
 	&cmd_tags,
+	&cmd_key,
+	&cmd_verify,
+	&cmd_verify_message,
+	&cmd_report,
+	&cmd_simulate,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

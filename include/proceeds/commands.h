@@ -7,6 +7,12 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_scan;
 extern const struct cli_command cmd_tags;
+extern const struct cli_command cmd_key;
+extern const struct cli_command cmd_verify;
+extern const struct cli_command cmd_verify_message;
+extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_simulate;
 
 #endif

@@ -1,7 +1,7 @@
 /* Attribution tags: the model every importer fills and every query returns,
  * proceeds' own category list with the mapping of each source's vocabulary
  * onto it, the 0-100 confidence score, and the on-disk encoding of a tag
- * (key prefix 'T' in the investigation's database; see docs/tags.md). */
+ * (key prefix 'G' in the investigation's database; see docs/tags.md). */
 #ifndef PROCEEDS_TAGS_H
 #define PROCEEDS_TAGS_H
 
@@ -12,7 +12,7 @@
 #include "proceeds/script.h"
 
 /* The one-byte key prefix of tags in the store. */
-#define TAG_PREFIX 'T'
+#define TAG_PREFIX 'G'
 
 /* proceeds' categories. Stored as their number: append only. */
 enum tag_category {
@@ -76,12 +76,12 @@ enum tag_category tag_category_map(const char *category, const char *abuse);
 bool tag_confidence_score(uint8_t *out, const char *confidence,
 			  uint8_t fallback) __attribute__((warn_unused_result));
 
-/* The store key of a tag: 'T', the owner key's length, the owner key, then
+/* The store key of a tag: 'G', the owner key's length, the owner key, then
  * the first 8 bytes of SHA256(source NUL label). Returns its length. */
 #define TAG_KEY_MAX (2 + SCRIPT_KEY_MAX + 8)
 size_t tag_key(uint8_t out[TAG_KEY_MAX], const struct tag *t);
 
-/* The prefix of every key of an owner key ('T', length, key). */
+/* The prefix of every key of an owner key ('G', length, key). */
 size_t tag_owner_prefix(uint8_t out[TAG_KEY_MAX], const uint8_t *owner_key,
 			size_t len);
 

@@ -1,4 +1,4 @@
-/* Queries over the tags in the investigation's database (prefix 'T', keyed
+/* Queries over the tags in the investigation's database (prefix 'G', keyed
  * by owner key so that an output's tags are one prefix scan away). */
 #ifndef PROCEEDS_TAGSTORE_H
 #define PROCEEDS_TAGSTORE_H

@@ -1,0 +1,76 @@
+/* Real secp256k1 keys for the simulator, derived deterministically from the
+ * seed, and the placeholder signatures of part 1.
+ *
+ * Derivation: with H(x) = SHA256("proceeds-sim-key" || seed || 0xffffffff
+ * || x) (seed u64 and the constant u32 little-endian), the run has secrets
+ * b = H(0), d = H(1), e = H(2). Wallet (entity) n has base secret
+ * k0 = b + n*e, and key i of it is k_i = k0 + i*d (all mod the group order),
+ * so its public key is P_i = P_{i-1} + D: one point addition per
+ * fresh address instead of a full multiplication, which is what lets the
+ * simulator write 50,000 tx/s. The keys are real key pairs (simkeys_seckey
+ * gives each private key); they are linkable by anyone who knows d, which
+ * only the simulator does.
+ *
+ * Signatures (part 1): each wallet makes one signature with its key 0 over a
+ * fixed placeholder message -- ECDSA (DER, low-S) when its keys are P2PKH or
+ * P2SH/P2WPKH, BIP340 when they are P2TR -- and reuses it for every input it
+ * signs. They are structurally valid but do not verify against any sighash;
+ * truth.json says so. */
+#ifndef PROCEEDS_SIMKEYS_H
+#define PROCEEDS_SIMKEYS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+/* The secp256k1 context. Heap object: simkeys_new / simkeys_free. */
+struct simkeys;
+
+/* One wallet's key chain and signature cache. Embedded, no heap. */
+struct simkeychain {
+	uint8_t k0[32];         /* base secret */
+	uint8_t cur[64];        /* secp256k1_pubkey of key `next` (opaque) */
+	uint32_t next;          /* index of the next fresh key */
+	uint8_t ecdsa_der[72];  /* placeholder ECDSA signature, DER */
+	uint8_t ecdsa_len;
+	uint8_t schnorr[64];    /* placeholder BIP340 signature */
+};
+
+/* The placeholder message every part-1 signature signs:
+ * SHA256("proceeds simulate: placeholder signature, part 1"). */
+void simkeys_placeholder_msg(uint8_t out[32]);
+
+/* New context for a run with seed (derives the step secret), or NULL when
+ * out of memory. Free with simkeys_free. */
+struct simkeys *simkeys_new(uint64_t seed);
+void simkeys_free(struct simkeys *k);
+
+/* Derives wallet `entity`'s chain and makes its placeholder signature:
+ * BIP340 when taproot, else ECDSA. False only if a derived secret is invalid
+ * (probability ~2^-128) with *why set. */
+bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
+			uint32_t entity, bool taproot, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The next fresh compressed public key of the chain (33 bytes); *index gets
+ * its index. False (with *why) only if the point addition hit infinity. */
+bool simkeys_next(struct simkeys *k, struct simkeychain *kc, uint8_t pub[33],
+		  uint32_t *index, const char **why) __attribute__((warn_unused_result));
+
+/* The private key of key `index` of the chain: k0 + index*d mod n. */
+bool simkeys_seckey(struct simkeys *k, const struct simkeychain *kc,
+		    uint32_t index, uint8_t out[32]) __attribute__((warn_unused_result));
+
+/* Compressed public key of a private key (for tests and part 2). */
+bool simkeys_pubkey(struct simkeys *k, uint8_t pub[33], const uint8_t sec[32])
+	__attribute__((warn_unused_result));
+
+/* True when sig (DER, without sighash byte) is a valid ECDSA signature by
+ * pub over msg, or sig64 a valid BIP340 signature by the x-only pub[1..33).
+ * For tests: they prove the placeholders were made with real keys. */
+bool simkeys_check_ecdsa(struct simkeys *k, const uint8_t *der, size_t der_len,
+			 const uint8_t pub[33], const uint8_t msg[32]);
+bool simkeys_check_schnorr(struct simkeys *k, const uint8_t sig[64],
+			   const uint8_t pub[33], const uint8_t msg[32]);
+
+#endif

@@ -1,0 +1,256 @@
+/* The simulation driver: premine, economic blocks, crime, truth files
+ * (sim.h). */
+#include "proceeds/sim.h"
+#include "proceeds/simcrime.h"
+#include "proceeds/simworld.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool econ_open(struct econ *e, const struct sim_options *opt,
+		      struct simwriter *w)
+{
+	memset(e, 0, sizeof(*e));
+	e->opt = *opt;
+	e->out = w;
+	simrng_init(&e->rng, opt->seed, 1);
+	e->price_cents = 3000000 + simrng_below(&e->rng, 1000000);
+	e->time = opt->start_time;
+	e->feerate = 1;
+	e->keys = simkeys_new(opt->seed);
+	e->tx = malloc(sizeof(*e->tx));
+	if (!e->keys || !e->tx) {
+		e->why = "out of memory";
+		return false;
+	}
+	if (!simchain_open(&e->chain, w->blocks, opt->net, opt->file_max, &e->why))
+		return false;
+	return world_init(e) && (!opt->ransomware || crime_init(e));
+}
+
+static void econ_close(struct econ *e)
+{
+	const char *why;
+	(void)!simchain_close(&e->chain, &why);
+	crime_release(e);
+	world_release(e);
+	for (uint32_t i = 0; i < e->n_ent && e->ent; i++) {
+		free(e->ent[i].coins.v);
+		free(e->ent[i].pending.v);
+	}
+	free(e->ent);
+	free(e->pool);
+	free(e->free_slots);
+	free(e->funded.v);
+	free(e->tx);
+	simkeys_free(e->keys);
+}
+
+static bool done(const struct econ *e)
+{
+	if (e->opt.target_txs)
+		return e->txs >= e->opt.target_txs;
+	return e->chain.height > e->opt.target_blocks;
+}
+
+static unsigned progress_permille(const struct econ *e)
+{
+	if (e->opt.target_txs)
+		return (unsigned)(e->txs * 1000 / e->opt.target_txs);
+	uint32_t span = e->opt.target_blocks > SIM_PREMINE ? e->opt.target_blocks - SIM_PREMINE : 1;
+	uint32_t at = e->chain.height > SIM_PREMINE ? e->chain.height - SIM_PREMINE : 0;
+	return (unsigned)((uint64_t)at * 1000 / span);
+}
+
+/* One economic block: up to a drawn number of transactions. */
+static bool economic_block(struct econ *e)
+{
+	uint64_t want = simrng_range(&e->rng, 150, 450), start = e->txs;
+	if (!world_block_start(e))
+		return false;
+	for (uint64_t steps = 0; steps < want * 4 && e->txs - start < want; steps++) {
+		if (e->opt.target_txs && e->txs >= e->opt.target_txs)
+			break;
+		if (simchain_pending_weight(&e->chain) > 3400000)
+			break;
+		if (!crime_step(e, progress_permille(e)) || !world_step(e))
+			return false;
+	}
+	return world_block_end(e);
+}
+
+static bool run_blocks(struct econ *e, sim_progress_fn progress, void *arg,
+		       uint64_t *peak)
+{
+	while (e->chain.height <= SIM_PREMINE && !done(e)) {
+		e->time += (uint32_t)simrng_range(&e->rng, 60, 1200);
+		if (!world_block_end(e))
+			return false;
+	}
+	while (!done(e)) {
+		if (!economic_block(e))
+			return false;
+		uint64_t live = e->pool_n - e->n_free;
+		if (live > *peak)
+			*peak = live;
+		if (progress)
+			progress(arg, e->opt.target_txs ? e->txs : e->chain.height - 1,
+				 e->opt.target_txs ? e->opt.target_txs : e->opt.target_blocks);
+	}
+	crime_finish(e);
+	return true;
+}
+
+static json_t *generator_json(const struct econ *e)
+{
+	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "program",
+			 "proceeds simulate", "seed", (json_int_t)e->opt.seed,
+			 "network", network_params(e->opt.net)->name, "scenario",
+			 e->opt.ransomware ? "ransomware" : "none", "blocks",
+			 (json_int_t)(e->chain.height - 1), "transactions",
+			 (json_int_t)(e->txs + e->chain.height), "known_permille",
+			 (json_int_t)e->opt.known_permille, "premine_blocks",
+			 (json_int_t)SIM_PREMINE);
+}
+
+static json_t *notes_json(const struct econ *e)
+{
+	bool pow = simchain_meets_minimum(&e->chain);
+	return json_pack(
+		"{s:{s:s, s:b, s:s}, s:{s:s, s:b, s:s}, s:s}", "signatures", "kind",
+		"placeholder", "verify", 0, "note",
+		"each entity signs a fixed placeholder message once with its key 0 "
+		"(ECDSA DER low-S, BIP340 for taproot) and reuses that signature for "
+		"all its inputs: structurally valid, made with libsecp256k1, but not "
+		"over the sighash",
+		"proof_of_work", "bits", "207fffff", "meets_network_minimum", pow,
+		"note", pow ? "regtest minimum target, nonce ground"
+			    : "regtest's easy bits: this network's minimum target is "
+			      "too hard to grind in a simulator",
+		"keys", "real secp256k1 keys: key i of entity n is b + n*e + i*d (mod the "
+			"group order), b, d, e = SHA256(\"proceeds-sim-key\" || seed || "
+			"0xffffffff || 0|1|2), little-endian seed and constant");
+}
+
+static void put_json(FILE *f, const char *name, json_t *j, bool comma)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	fprintf(f, "\"%s\": %s%s\n", name, s ? s : "null", comma ? "," : "");
+	free(s);
+	json_decref(j);
+}
+
+static bool write_truth(struct econ *e, json_t *crime, const char **why)
+{
+	FILE *f = simwriter_file(e->out, "truth.json", why);
+	if (!f)
+		return false;
+	fputs("{\n\"format\": \"proceeds-simulate-truth/1\",\n", f);
+	put_json(f, "generator", generator_json(e), true);
+	put_json(f, "notes", notes_json(e), true);
+	fputs("\"entities\": [\n", f);
+	for (uint32_t i = 0; i < e->n_ent; i++)
+		fprintf(f, "{\"id\": %u, \"name\": \"%s\", \"type\": \"%s\"}%s\n", i,
+			e->ent[i].name, sim_entity_type_name(e->ent[i].type),
+			i + 1 < e->n_ent ? "," : "");
+	fputs("],\n\"address_columns\": [\"address\", \"entity\", \"role\"],\n"
+	      "\"addresses\": [\n", f);
+	if (!simwriter_copy_addresses(e->out, f, why)) {
+		fclose(f);
+		return false;
+	}
+	fputs("\n],\n", f);
+	put_json(f, "crime", crime ? json_incref(crime) : json_null(), false);
+	fputs("}\n", f);
+	return simwriter_close_file(e->out, f, why);
+}
+
+static bool write_case(struct econ *e, const char **why)
+{
+	json_t *c = crime_case(e);
+	if (!c)
+		return true;
+	FILE *f = simwriter_file(e->out, "case.json", why);
+	if (!f) {
+		json_decref(c);
+		return false;
+	}
+	json_dumpf(c, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(c);
+	return simwriter_close_file(e->out, f, why);
+}
+
+static uint64_t jint(json_t *o, const char *a, const char *b)
+{
+	return (uint64_t)json_integer_value(json_object_get(json_object_get(o, a), b));
+}
+
+static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *crime)
+{
+	memset(s, 0, sizeof(*s));
+	s->blocks = e->chain.height - 1;
+	s->txs = e->txs;
+	s->addresses = e->addresses, s->reused = e->reused;
+	s->deposits = e->deposits, s->sweeps = e->sweeps;
+	s->withdrawals = e->withdrawals, s->fees = e->fees_total;
+	s->bytes = e->chain.total_bytes;
+	s->files = e->chain.file_no + 1;
+	s->entities = e->n_ent, s->users = e->n_users, s->merchants = e->n_merchants;
+	s->exchanges = e->n_exchanges, s->miners = e->n_miners;
+	memcpy(s->script_count, e->script_count, sizeof(s->script_count));
+	s->pow_meets_minimum = simchain_meets_minimum(&e->chain);
+	if (crime) {
+		s->crime = true;
+		s->victims_paid = (uint32_t)json_array_size(json_object_get(crime, "seeds"));
+		s->hops = (uint32_t)json_array_size(json_object_get(crime, "hops"));
+		s->seeded = jint(crime, "totals", "seeded");
+		s->cashed_out = jint(crime, "totals", "cashed_out");
+		s->unspent = jint(crime, "totals", "unspent");
+		s->crime_fees = jint(crime, "totals", "fees");
+	}
+}
+
+static bool finish(struct sim_summary *sum, struct econ *e, const char **why)
+{
+	json_t *crime = crime_truth(e);
+	bool ok = write_truth(e, crime, why) && write_case(e, why);
+	if (ok)
+		fill_summary(sum, e, crime);
+	json_decref(crime);
+	if (ok && !simchain_close(&e->chain, why))
+		ok = false;
+	return ok;
+}
+
+bool sim_run(struct sim_summary *sum, const struct sim_options *opt,
+	     const char *out, bool force, sim_progress_fn progress, void *arg,
+	     const char **why)
+{
+	static struct simwriter w;
+	struct econ *e = calloc(1, sizeof(*e));
+	uint64_t peak = 0;
+	bool ok;
+
+	if (!e) {
+		*why = "out of memory";
+		return false;
+	}
+	if (!simwriter_open(&w, out, force, why)) {
+		free(e);
+		return false;
+	}
+	ok = econ_open(e, opt, &w) && run_blocks(e, progress, arg, &peak);
+	if (!ok)
+		*why = e->why ? e->why : "simulation failed";
+	ok = ok && finish(sum, e, why);
+	sum->peak_utxos = peak;
+	econ_close(e);
+	free(e);
+	if (!ok) {
+		simwriter_abort(&w);
+		return false;
+	}
+	return simwriter_commit(&w, why);
+}
