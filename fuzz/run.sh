@@ -37,6 +37,19 @@ small_files() { # outdir, max bytes, files...: copies the small ones
 	return 0
 }
 
+le32() { # value: 4 bytes little-endian
+	printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+		$(($1 >> 16 & 255)) $(($1 >> 24 & 255)) | xxd -r -p
+}
+blkdir_seeds() { # corpus dir: real blk (and rev) files behind fuzz_blkdir's flags
+	command -v xxd >/dev/null 2>&1 || return 0
+	c=$shared/chains
+	{ printf '\000'; head -c 20000 "$c/mainnet-0-599/blk00000.dat"; } >"$1/real_blk_prefix"
+	{ printf '\000'; cat "$c/truncated-tail-blk.dat"; } >"$1/real_truncated_tail"
+	{ printf '\002'; le32 "$(wc -c <"$c/mainnet-0-599/blk00000.dat")"
+	  cat "$c/mainnet-0-599/blk00000.dat" "$c/mainnet-0-599/rev00000.dat"; } >"$1/real_blk_rev"
+}
+
 real_seeds() { # target, corpus dir
 	[ -d "$shared" ] || return 0
 	v=$shared/vectors
@@ -51,6 +64,9 @@ real_seeds() { # target, corpus dir
 	fuzz_script) hex_lines '.[] | .[1]' "$v/key_io_valid.json" "$2" spk ;;
 	fuzz_tagcsv|fuzz_ofac) small_files "$2" 100000 "$shared"/tags/ofac/*.txt "$shared"/tags/ofac/*.json ;;
 	fuzz_tagpack|fuzz_tagdetect) small_files "$2" 20000 "$shared"/tags/graphsense-tagpacks/packs/*.yaml ;;
+	fuzz_blkdir) blkdir_seeds "$2" ;;
+	fuzz_undo) small_files "$2" 120000 "$shared"/blocks/*/*-undo.raw ;;
+	fuzz_msgverify|fuzz_jcs) ;;
 	fuzz_tagmisp) small_files "$2" 100000 "$shared"/formats/misp-objects/*.json ;;
 	esac
 }
