@@ -39,8 +39,8 @@ BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
             libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
-            chromium poppler-utils \
-            clang libclang-rt-14-dev clang-tidy cppcheck valgrind jq xxd
+            chromium poppler-utils graphviz jq \
+            clang libclang-rt-14-dev clang-tidy cppcheck valgrind xxd
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
 all: $(BIN) proceeds $(BUILD)/proceeds.1

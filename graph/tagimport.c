@@ -261,6 +261,11 @@ void tag_import_add(struct tag_import *imp, const struct tag_raw *raw)
 	fill_fields(&t, imp, raw);
 	if (!tag_confidence_score(&t.score, t.confidence, imp->fallback_score))
 		imp->unknown_confidence++;
+	if (imp->sink) {
+		imp->sink(imp->sink_arg, &t);
+		imp->accepted++;
+		return;
+	}
 	klen = tag_key(key, &t);
 	val = tag_encode(&vlen, &t);
 	store_batch_put(imp->batch, key, klen, val, vlen);

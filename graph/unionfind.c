@@ -13,13 +13,53 @@ void unionfind_init(struct unionfind *u)
 void unionfind_release(struct unionfind *u)
 {
 	free(u->parent);
+	free(u->dirty);
 	memset(u, 0, sizeof(*u));
+}
+
+static void mark(struct unionfind *u, uint32_t id)
+{
+	if (u->dirty)
+		u->dirty[id >> u->dirty_shift] = 1;
+}
+
+/* Room for the dirty marks of ids 0..n-1. */
+static bool dirty_fit(struct unionfind *u, uint32_t n)
+{
+	size_t need = n ? (((size_t)n - 1) >> u->dirty_shift) + 1 : 0;
+	if (!u->dirty || need <= u->dirty_len)
+		return true;
+	uint8_t *d = realloc(u->dirty, need);
+	if (!d)
+		return false;
+	memset(d + u->dirty_len, 1, need - u->dirty_len);
+	u->dirty = d;
+	u->dirty_len = need;
+	return true;
+}
+
+bool unionfind_track(struct unionfind *u, unsigned shift)
+{
+	size_t need = u->n ? (((size_t)u->n - 1) >> shift) + 1 : 0;
+	free(u->dirty);
+	u->dirty = calloc(need ? need : 1, 1);
+	u->dirty_shift = shift;
+	u->dirty_len = need;
+	return u->dirty != NULL;
+}
+
+void unionfind_clear_dirty(struct unionfind *u)
+{
+	if (u->dirty)
+		memset(u->dirty, 0, u->dirty_len);
 }
 
 bool unionfind_grow(struct unionfind *u, uint32_t n)
 {
 	if (n <= u->n)
 		return true;
+	if (!dirty_fit(u, n))
+		return false;
 	if (n > u->cap) {
 		uint64_t cap = u->cap ? u->cap : 1024;
 		while (cap < n)
@@ -32,8 +72,10 @@ bool unionfind_grow(struct unionfind *u, uint32_t n)
 		u->parent = p;
 		u->cap = (uint32_t)cap;
 	}
-	for (uint32_t i = u->n; i < n; i++)
+	for (uint32_t i = u->n; i < n; i++) {
 		u->parent[i] = i;
+		mark(u, i);
+	}
 	u->sets += n - u->n;
 	u->n = n;
 	return true;
@@ -44,7 +86,10 @@ uint32_t unionfind_find(struct unionfind *u, uint32_t id)
 	assert(id < u->n);
 	uint32_t *p = u->parent;
 	while (p[id] != id) {
-		p[id] = p[p[id]];
+		if (p[id] != p[p[id]]) {
+			p[id] = p[p[id]];
+			mark(u, id);
+		}
 		id = p[id];
 	}
 	return id;
@@ -58,10 +103,13 @@ bool unionfind_union(struct unionfind *u, uint32_t a, uint32_t b)
 	uint32_t ra = unionfind_find(u, a), rb = unionfind_find(u, b);
 	if (ra == rb)
 		return false;
-	if (ra < rb)
+	if (ra < rb) {
 		u->parent[rb] = ra;
-	else
+		mark(u, rb);
+	} else {
 		u->parent[ra] = rb;
+		mark(u, ra);
+	}
 	u->sets--;
 	return true;
 }

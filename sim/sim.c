@@ -2,6 +2,7 @@
  * (sim.h). */
 #include "proceeds/sim.h"
 #include "proceeds/simcrime.h"
+#include "proceeds/simmix.h"
 #include "proceeds/simworld.h"
 
 #include <jansson.h>
@@ -20,13 +21,17 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	e->feerate = 1;
 	e->keys = simkeys_new(opt->seed);
 	e->tx = malloc(sizeof(*e->tx));
-	if (!e->keys || !e->tx) {
+	if (!e->keys || !e->tx || !econ_sign_init(e)) {
 		e->why = "out of memory";
 		return false;
 	}
+	simkeys_placeholders(e->keys, opt->fast_sigs);
 	if (!simchain_open(&e->chain, w->blocks, opt->net, opt->file_max, &e->why))
 		return false;
-	return world_init(e) && (!opt->ransomware || crime_init(e));
+	e->chain.sign = e->sign;
+	return world_init(e) &&
+	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
+	       (!opt->ransomware || crime_init(e));
 }
 
 static void econ_close(struct econ *e)
@@ -34,6 +39,7 @@ static void econ_close(struct econ *e)
 	const char *why;
 	(void)!simchain_close(&e->chain, &why);
 	crime_release(e);
+	mix_release(e);
 	world_release(e);
 	for (uint32_t i = 0; i < e->n_ent && e->ent; i++) {
 		free(e->ent[i].coins.v);
@@ -44,6 +50,7 @@ static void econ_close(struct econ *e)
 	free(e->free_slots);
 	free(e->funded.v);
 	free(e->tx);
+	econ_sign_release(e);
 	simkeys_free(e->keys);
 }
 
@@ -117,13 +124,19 @@ static json_t *generator_json(const struct econ *e)
 static json_t *notes_json(const struct econ *e)
 {
 	bool pow = simchain_meets_minimum(&e->chain);
+	bool fast = e->opt.fast_sigs;
 	return json_pack(
 		"{s:{s:s, s:b, s:s}, s:{s:s, s:b, s:s}, s:s}", "signatures", "kind",
-		"placeholder", "verify", 0, "note",
-		"each entity signs a fixed placeholder message once with its key 0 "
-		"(ECDSA DER low-S, BIP340 for taproot) and reuses that signature for "
-		"all its inputs: structurally valid, made with libsecp256k1, but not "
-		"over the sighash",
+		fast ? "placeholder" : "real", "verify", !fast, "note",
+		fast ? "--fast-sigs: each entity signs a fixed placeholder message once "
+		       "with its key 0 (ECDSA DER low-S, BIP340 for taproot) and reuses "
+		       "that signature for all its inputs: structurally valid, made with "
+		       "libsecp256k1, but not over the sighash"
+		     : "every input is signed over its sighash with libsecp256k1: legacy "
+		       "SIGHASH_ALL for P2PKH, BIP143 SIGHASH_ALL for P2SH-P2WPKH and "
+		       "P2WPKH (ECDSA, DER, low S, RFC 6979 nonces), BIP341 key path "
+		       "SIGHASH_DEFAULT for P2TR (BIP340 over the BIP86-tweaked key, no "
+		       "auxiliary randomness)",
 		"proof_of_work", "bits", "207fffff", "meets_network_minimum", pow,
 		"note", pow ? "regtest minimum target, nonce ground"
 			    : "regtest's easy bits: this network's minimum target is "
@@ -161,6 +174,10 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		return false;
 	}
 	fputs("\n],\n", f);
+	if (!mix_truth(e, f, why)) {
+		fclose(f);
+		return false;
+	}
 	put_json(f, "crime", crime ? json_incref(crime) : json_null(), false);
 	fputs("}\n", f);
 	return simwriter_close_file(e->out, f, why);

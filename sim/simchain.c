@@ -126,27 +126,39 @@ bool simchain_open(struct simchain *c, const char *dir, enum network net,
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	simbuf_init(&c->txs);
 	simbuf_init(&c->block);
+	simbuf_init(&c->assembled);
 	c->height = 1;
 	return write_genesis(c, net, why);
+}
+
+/* Room for one more transaction record. */
+static bool grow(struct simchain *c, const char **why)
+{
+	if (c->n_tx < c->cap_tx)
+		return true;
+	size_t cap = c->cap_tx ? c->cap_tx * 2 : 1024;
+	struct hash256 *a = realloc(c->txids, cap * sizeof(*a));
+	if (a)
+		c->txids = a;
+	struct hash256 *b = a ? realloc(c->wtxids, cap * sizeof(*b)) : NULL;
+	if (b)
+		c->wtxids = b;
+	struct simchain_rec *r = b ? realloc(c->recs, cap * sizeof(*r)) : NULL;
+	if (!r) {
+		*why = "out of memory";
+		return false;
+	}
+	c->recs = r;
+	c->cap_tx = cap;
+	return true;
 }
 
 bool simchain_add_tx(struct simchain *c, struct hash256 *txid,
 		     const struct simtx *tx, uint64_t fee, const char **why)
 {
 	size_t before = c->txs.len;
-	if (c->n_tx == c->cap_tx) {
-		size_t cap = c->cap_tx ? c->cap_tx * 2 : 1024;
-		struct hash256 *a = realloc(c->txids, cap * sizeof(*a));
-		if (a)
-			c->txids = a;
-		struct hash256 *b = a ? realloc(c->wtxids, cap * sizeof(*b)) : NULL;
-		if (!b) {
-			*why = "out of memory";
-			return false;
-		}
-		c->wtxids = b;
-		c->cap_tx = cap;
-	}
+	if (!grow(c, why))
+		return false;
 	if (!simtx_serialize(&c->txs, &c->txids[c->n_tx], &c->wtxids[c->n_tx], tx)) {
 		c->txs.len = before;
 		*why = "out of memory";
@@ -154,15 +166,87 @@ bool simchain_add_tx(struct simchain *c, struct hash256 *txid,
 	}
 	if (!hash256_eq(&c->txids[c->n_tx], &c->wtxids[c->n_tx]))
 		c->segwit = true;
+	c->recs[c->n_tx] = (struct simchain_rec){ before, (uint32_t)(c->txs.len - before), 0, 0 };
 	*txid = c->txids[c->n_tx++];
 	c->fees += fee;
+	return true;
+}
+
+bool simchain_add_deferred(struct simchain *c, struct hash256 *txid,
+			   const struct simtx *tx, uint64_t fee, uint32_t first_job,
+			   const char **why)
+{
+	size_t before = c->txs.len;
+	if (!grow(c, why))
+		return false;
+	if (!simtx_serialize_base(&c->txs, &c->txids[c->n_tx], tx)) {
+		c->txs.len = before;
+		*why = "out of memory";
+		return false;
+	}
+	c->recs[c->n_tx] = (struct simchain_rec){ before, (uint32_t)(c->txs.len - before),
+						  first_job, tx->n_in };
+	c->segwit = c->deferred = true;
+	c->wit_pending += 110u * tx->n_in;
+	*txid = c->txids[c->n_tx++];
+	c->fees += fee;
+	return true;
+}
+
+/* version | 00 01 | inputs, outputs | witnesses | locktime of deferred
+ * record r, appended to out; its wtxid into *wtxid. */
+static bool assemble_one(struct simchain *c, const struct simchain_rec *r,
+			 struct hash256 *wtxid)
+{
+	static const uint8_t marker[2] = { 0x00, 0x01 };
+	const uint8_t *base = c->txs.p + r->off;
+	struct simbuf *out = &c->assembled;
+	size_t start = out->len;
+	uint8_t w[110];
+	bool ok = simbuf_put(out, base, 4) && simbuf_put(out, marker, 2) &&
+		  simbuf_put(out, base + 4, r->len - 8);
+	for (uint32_t i = 0; i < r->n_jobs && ok; i++) {
+		const struct simsig_job *j = simsign_job(c->sign, r->first_job + i);
+		struct simtx_in in;
+		memset(&in, 0, sizeof(in));
+		in.key.type = j->taproot ? SCRIPT_P2TR : SCRIPT_P2WPKH;
+		memcpy(in.key.pub, j->pub, 33);
+		in.sig = j->sig;
+		in.sig_len = j->sig_len;
+		ok = simbuf_put(out, w, simtx_in_witness(w, &in));
+	}
+	ok = ok && simbuf_put(out, base + r->len - 4, 4);
+	if (ok)
+		hash_sha256d(wtxid, out->p + start, out->len - start);
+	return ok;
+}
+
+/* Waits for the deferred signatures and lays out the block's transactions
+ * in c->assembled with their witnesses. */
+static bool assemble(struct simchain *c, const char **why)
+{
+	if (!simsign_wait(c->sign)) {
+		*why = "signing failed";
+		return false;
+	}
+	c->assembled.len = 0;
+	for (size_t k = 0; k < c->n_tx; k++) {
+		const struct simchain_rec *r = &c->recs[k];
+		bool ok = r->n_jobs ? assemble_one(c, r, &c->wtxids[k])
+				    : simbuf_put(&c->assembled, c->txs.p + r->off, r->len);
+		if (!ok) {
+			*why = "out of memory";
+			return false;
+		}
+	}
+	simsign_reset(c->sign);
 	return true;
 }
 
 uint64_t simchain_pending_weight(const struct simchain *c)
 {
 	/* Upper bound: every byte counted as base data. */
-	return c->txs.len * 4;
+	return (c->txs.len + c->wit_pending) * 4;
 }
 
 bool simchain_meets_minimum(const struct simchain *c)
@@ -301,10 +385,13 @@ bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 	size_t cl = compact_write(cnt, c->n_tx + 1);
 
 	*value = network_subsidy(c->np, c->height) + c->fees;
+	if (c->deferred && !assemble(c, why))
+		return false;
+	const struct simbuf *body = c->deferred ? &c->assembled : &c->txs;
 	c->block.len = 0;
 	if (!simbuf_put(&c->block, zero, 80) || !simbuf_put(&c->block, cnt, cl) ||
 	    !build_coinbase(c, coinbase_txid, *value, payout_script, payout_len) ||
-	    !simbuf_put(&c->block, c->txs.p ? c->txs.p : cnt, c->txs.len) ||
+	    !simbuf_put(&c->block, body->p ? body->p : cnt, body->len) ||
 	    !merkle_root(c, &h.merkle, coinbase_txid)) {
 		*why = "out of memory";
 		return false;
@@ -321,7 +408,8 @@ bool simchain_finish_block(struct simchain *c, struct hash256 *coinbase_txid,
 	c->n_tx = 0;
 	c->txs.len = 0;
 	c->fees = 0;
-	c->segwit = false;
+	c->segwit = c->deferred = false;
+	c->wit_pending = 0;
 	return true;
 }
 
@@ -341,8 +429,11 @@ bool simchain_close(struct simchain *c, const char **why)
 	}
 	simbuf_release(&c->txs);
 	simbuf_release(&c->block);
+	simbuf_release(&c->assembled);
 	free(c->txids);
 	free(c->wtxids);
+	free(c->recs);
 	c->txids = c->wtxids = NULL;
+	c->recs = NULL;
 	return ok;
 }

@@ -2,6 +2,8 @@
  * (simecon.h). */
 #include "proceeds/simecon.h"
 #include "proceeds/address.h"
+#include "proceeds/sighash.h"
+#include "proceeds/tx.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@ const char *sim_entity_type_name(enum sim_entity_type t)
 	case SIM_MERCHANT: return "merchant";
 	case SIM_USER: return "user";
 	case SIM_CRIMINAL: return "criminal";
+	case SIM_COORDINATOR: return "coordinator";
 	}
 	return "?";
 }
@@ -36,11 +39,27 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 	if (!simkeys_next(e->keys, &ent->kc, out->pub, &index, &e->why))
 		return false;
 	out->type = ent->script_type;
+	out->index = index;
+	if (out->type == SCRIPT_P2TR &&
+	    !simsign_taproot_output(e->sign, out->pub, out->pub)) {
+		e->why = "taproot tweak failed";
+		return false;
+	}
 	simkey_finish(out);
 	econ_address(e, addr, out);
 	simwriter_address(e->out, addr, ent->id, role);
 	e->addresses++;
 	return true;
+}
+
+bool econ_fresh_key_type(struct econ *e, struct simkey *out, struct sim_entity *ent,
+			 const char *role, uint8_t type)
+{
+	uint8_t own = ent->script_type;
+	ent->script_type = type;
+	bool ok = econ_fresh_key(e, out, ent, role);
+	ent->script_type = own;
+	return ok;
 }
 
 bool econ_receive_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
@@ -231,8 +250,16 @@ static void fill_inputs(struct econ *e, const uint32_t *in, uint32_t n,
 		ti->txid = u->txid;
 		ti->vout = u->vout;
 		ti->key = u->key;
-		ti->sig = u->key.type == SCRIPT_P2TR ? kc->schnorr : kc->ecdsa_der;
-		ti->sig_len = u->key.type == SCRIPT_P2TR ? 64 : kc->ecdsa_len;
+		if (e->opt.fast_sigs) {
+			ti->sig = u->key.type == SCRIPT_P2TR ? kc->schnorr : kc->ecdsa_der;
+			ti->sig_len = u->key.type == SCRIPT_P2TR ? 64 : kc->ecdsa_len;
+		} else {
+			/* Sized as the largest low-S DER signature until signed:
+			 * the fee is set from this (as wallets estimate). */
+			static const uint8_t blank[72];
+			ti->sig = blank;
+			ti->sig_len = u->key.type == SCRIPT_P2TR ? 64 : 71;
+		}
 	}
 	tx->locktime = w->locktime_style ? e->chain.height - 1 : 0;
 	tx->sequence = w->locktime_style ? 0xfffffffdu : 0xffffffffu;
@@ -256,6 +283,11 @@ static void fill_outputs(struct econ *e, const struct econ_payment *p,
 				(uint8_t)simkey_script(tx->out[o].script, &p->dests[i].key);
 			o++;
 		}
+	}
+	if (p->op_return) {
+		tx->out[o].value = 0;
+		memcpy(tx->out[o].script, p->op_return, p->op_return_len);
+		tx->out[o++].script_len = p->op_return_len;
 	}
 	tx->n_out = o;
 }
@@ -293,6 +325,8 @@ static bool book(struct econ *e, const struct econ_payment *p,
 		e->script_count[si.type]++;
 	}
 	e->txs++;
+	e->inputs += paid->n_in;
+	e->outputs += e->tx->n_out;
 	e->fees_total += paid->fee;
 	return true;
 }
@@ -366,8 +400,141 @@ int econ_pay(struct econ *e, struct econ_paid *paid, const struct econ_payment *
 	if (paid->change_vout >= 0)
 		simkey_script(e->tx->out[paid->change_vout].script, &change);
 	paid->n_in = n_in;
-	if (!simchain_add_tx(&e->chain, &paid->txid, e->tx, paid->fee, &e->why) ||
+	if (!econ_write_tx(e, &paid->txid, in, paid->fee) ||
 	    !book(e, p, paid, in, &change))
 		return -1;
+	return 1;
+}
+
+/* Scratch for the sighashes of one transaction. */
+struct sim_signer {
+	struct tx_in ins[SIMTX_MAX_IN];
+	struct tx_out outs[SIMTX_MAX_OUT];
+	struct sighash_spent spent[SIMTX_MAX_IN];
+	uint8_t scripts[SIMTX_MAX_IN][34];
+	struct simsig_job jobs[SIMTX_MAX_IN];
+};
+
+/* The job of input k: its key's secret and the sighash it signs. */
+static bool input_job(struct econ *e, struct simsig_job *j, const struct tx *view,
+		      const struct sighash_cache *c, uint32_t k, const struct sim_utxo *u)
+{
+	struct sim_signer *s = e->signer;
+	uint8_t code[25];
+	const struct simkeychain *kc = &e->ent[u->owner].kc;
+	memset(j, 0, sizeof(*j));
+	memcpy(j->pub, u->key.pub, 33);
+	if (!simkeys_seckey(e->keys, kc, u->key.index, j->sec))
+		return false;
+	switch ((enum script_type)u->key.type) {
+	case SCRIPT_P2PKH:
+		return sighash_legacy(j->msg, view, k, s->spent[k].script,
+				      s->spent[k].script_len, SIGHASH_ALL, &e->why);
+	case SCRIPT_P2SH: case SCRIPT_P2WPKH:
+		sighash_p2wpkh_code(code, u->key.h160);
+		return sighash_segwit_v0(j->msg, c, view, k, code, 25, u->value,
+					 SIGHASH_ALL, &e->why);
+	case SCRIPT_P2TR:
+		j->taproot = 1;
+		return sighash_taproot(j->msg, c, view, k, s->spent, SIGHASH_DEFAULT,
+				       NULL, 0, &e->why);
+	case SCRIPT_NONSTANDARD: case SCRIPT_P2PK: case SCRIPT_P2WSH:
+	case SCRIPT_WITNESS_UNKNOWN: case SCRIPT_MULTISIG: case SCRIPT_OP_RETURN:
+		break;
+	}
+	e->why = "internal: input of an unsupported type";
+	return false;
+}
+
+/* Signs now (a P2PKH input puts its signature in the txid) or queues the
+ * witnesses for the signing threads. */
+static bool sign_and_add(struct econ *e, struct hash256 *txid, uint64_t fee,
+			 bool legacy)
+{
+	struct sim_signer *s = e->signer;
+	struct simtx *tx = e->tx;
+	uint32_t first = simsign_count(e->sign), idx;
+	for (uint32_t k = 0; k < tx->n_in; k++) {
+		if (legacy) {
+			if (!simsign_now(e->sign, &s->jobs[k]))
+				goto fail;
+			tx->in[k].sig = s->jobs[k].sig;
+			tx->in[k].sig_len = s->jobs[k].sig_len;
+		} else if (!simsign_push(e->sign, &s->jobs[k], &idx)) {
+			e->why = "too many signatures in one block";
+			return false;
+		}
+	}
+	if (legacy)
+		return simchain_add_tx(&e->chain, txid, tx, fee, &e->why);
+	return simchain_add_deferred(&e->chain, txid, tx, fee, first, &e->why);
+fail:
+	e->why = "signing failed";
+	return false;
+}
+
+bool econ_write_tx(struct econ *e, struct hash256 *txid, const uint32_t *in,
+		   uint64_t fee)
+{
+	struct sim_signer *s = e->signer;
+	struct sighash_cache c;
+	struct tx view;
+	bool legacy = false;
+
+	if (e->opt.fast_sigs)
+		return simchain_add_tx(&e->chain, txid, e->tx, fee, &e->why);
+	simtx_view(&view, s->ins, s->outs, e->tx);
+	for (uint32_t k = 0; k < e->tx->n_in; k++) {
+		const struct sim_utxo *u = &e->pool[in[k]];
+		s->spent[k].value = u->value;
+		s->spent[k].script = s->scripts[k];
+		s->spent[k].script_len = simkey_script(s->scripts[k], &u->key);
+		legacy |= u->key.type == SCRIPT_P2PKH;
+	}
+	if (!sighash_cache_init(&c, &view, s->spent, &e->why))
+		return false;
+	for (uint32_t k = 0; k < e->tx->n_in; k++)
+		if (!input_job(e, &s->jobs[k], &view, &c, k, &e->pool[in[k]]))
+			return false;
+	return sign_and_add(e, txid, fee, legacy);
+}
+
+bool econ_sign_init(struct econ *e)
+{
+	e->signer = malloc(sizeof(*e->signer));
+	/* A block holds at most ~17,400 inputs (57.5 vB each). */
+	e->sign = simsign_new(e->opt.fast_sigs ? 0 : e->opt.threads, 32768);
+	return e->signer && e->sign;
+}
+
+void econ_sign_release(struct econ *e)
+{
+	free(e->signer);
+	simsign_free(e->sign);
+	e->signer = NULL;
+	e->sign = NULL;
+}
+
+int econ_pay_joint(struct econ *e, struct hash256 *txid, uint64_t *fee,
+		   const uint32_t *in, uint32_t n_in, const struct sim_dest *dests,
+		   uint32_t n_dests)
+{
+	struct econ_payment p = { .payer = &e->ent[e->pool[in[0]].owner],
+				  .dests = dests, .n_dests = n_dests };
+	struct econ_paid paid = { .change_vout = -1, .n_in = n_in };
+	uint64_t total = 0;
+	for (uint32_t k = 0; k < n_in; k++)
+		total += e->pool[in[k]].value;
+	fill_inputs(e, in, n_in, p.payer);
+	e->tx->locktime = 0;
+	e->tx->sequence = 0xffffffffu;
+	fill_outputs(e, &p, -1, NULL, 0);
+	uint64_t sum = dest_sum(&p);
+	if (total < sum || total - sum < e->feerate * simtx_vsize(e->tx))
+		return 0;
+	paid.fee = *fee = total - sum;
+	if (!econ_write_tx(e, &paid.txid, in, paid.fee) || !book(e, &p, &paid, in, NULL))
+		return -1;
+	*txid = paid.txid;
 	return 1;
 }

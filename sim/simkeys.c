@@ -17,6 +17,7 @@ struct simkeys {
 	uint8_t b[32], e[32];   /* k0(n) = b + n*e */
 	secp256k1_pubkey estep; /* e*G */
 	uint32_t next_entity;   /* entity whose key 0 is next_point */
+	bool placeholders;      /* make part 1's placeholder signatures */
 	secp256k1_pubkey next_point;
 };
 
@@ -42,6 +43,7 @@ struct simkeys *simkeys_new(uint64_t seed)
 	derive_secret(k->b, seed, UINT32_MAX, 0);
 	derive_secret(k->e, seed, UINT32_MAX, 2);
 	k->next_entity = 0;
+	k->placeholders = true;
 	if (!k->ctx || !secp256k1_ec_pubkey_create(k->ctx, &k->step, k->d) ||
 	    !secp256k1_ec_pubkey_create(k->ctx, &k->estep, k->e) ||
 	    !secp256k1_ec_pubkey_create(k->ctx, &k->next_point, k->b)) {
@@ -49,6 +51,11 @@ struct simkeys *simkeys_new(uint64_t seed)
 		return NULL;
 	}
 	return k;
+}
+
+void simkeys_placeholders(struct simkeys *k, bool on)
+{
+	k->placeholders = on;
 }
 
 void simkeys_free(struct simkeys *k)
@@ -119,7 +126,7 @@ bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
 	} else if (ok) {
 		ok = secp256k1_ec_pubkey_create(k->ctx, &cur, kc->k0);
 	}
-	if (!ok || !make_signature(k, kc, taproot)) {
+	if (!ok || (k->placeholders && !make_signature(k, kc, taproot))) {
 		*why = "derived secret out of range";
 		return false;
 	}

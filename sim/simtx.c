@@ -1,6 +1,7 @@
 /* Transaction building and serialization for the simulator (simtx.h). */
 #include "proceeds/simtx.h"
 #include "proceeds/cursor.h"
+#include "proceeds/tx.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ size_t simkey_script(uint8_t out[34], const struct simkey *k)
 	return 0;
 }
 
-static bool in_is_witness(const struct simtx_in *in)
+bool simtx_in_is_witness(const struct simtx_in *in)
 {
 	return in->key.type != SCRIPT_P2PKH;
 }
@@ -102,8 +103,7 @@ static size_t script_sig(uint8_t out[110], const struct simtx_in *in)
 	return 0;
 }
 
-/* Witness stack of an input, serialized; returns its length (<= 110). */
-static size_t witness(uint8_t out[110], const struct simtx_in *in)
+size_t simtx_in_witness(uint8_t out[110], const struct simtx_in *in)
 {
 	size_t n = 0;
 	if (in->key.type == SCRIPT_P2TR) {
@@ -126,7 +126,7 @@ static size_t witness(uint8_t out[110], const struct simtx_in *in)
 static bool any_witness(const struct simtx *tx)
 {
 	for (uint32_t i = 0; i < tx->n_in; i++)
-		if (in_is_witness(&tx->in[i]))
+		if (simtx_in_is_witness(&tx->in[i]))
 			return true;
 	return false;
 }
@@ -139,7 +139,7 @@ uint64_t simtx_weight(const struct simtx *tx)
 	for (uint32_t i = 0; i < tx->n_in; i++) {
 		size_t s = script_sig(tmp, &tx->in[i]);
 		base += 32 + 4 + compact_size(s) + s + 4;
-		wit += in_is_witness(&tx->in[i]) ? witness(tmp, &tx->in[i]) : 1;
+		wit += simtx_in_is_witness(&tx->in[i]) ? simtx_in_witness(tmp, &tx->in[i]) : 1;
 	}
 	for (uint32_t o = 0; o < tx->n_out; o++)
 		base += 8 + 1 + tx->out[o].script_len;
@@ -196,8 +196,8 @@ static bool put_witnesses(struct simbuf *buf, const struct simtx *tx)
 	uint8_t tmp[110];
 	bool ok = true;
 	for (uint32_t i = 0; i < tx->n_in && ok; i++) {
-		if (in_is_witness(&tx->in[i])) {
-			ok = simbuf_put(buf, tmp, witness(tmp, &tx->in[i]));
+		if (simtx_in_is_witness(&tx->in[i])) {
+			ok = simbuf_put(buf, tmp, simtx_in_witness(tmp, &tx->in[i]));
 		} else {
 			tmp[0] = 0;
 			ok = simbuf_put(buf, tmp, 1);
@@ -235,4 +235,40 @@ bool simtx_serialize(struct simbuf *buf, struct hash256 *txid,
 	else
 		*wtxid = *txid;
 	return true;
+}
+
+bool simtx_serialize_base(struct simbuf *buf, struct hash256 *txid,
+			  const struct simtx *tx)
+{
+	uint8_t ver[4], lock[4];
+	size_t start = buf->len;
+	put_u32(ver, 2);
+	put_u32(lock, tx->locktime);
+	if (!simbuf_put(buf, ver, 4) || !put_io(buf, tx) || !simbuf_put(buf, lock, 4))
+		return false;
+	hash_sha256d(txid, buf->p + start, buf->len - start);
+	return true;
+}
+
+void simtx_view(struct tx *view, struct tx_in *ins, struct tx_out *outs,
+		const struct simtx *tx)
+{
+	memset(view, 0, sizeof(*view));
+	view->version = 2;
+	view->locktime = tx->locktime;
+	view->n_in = tx->n_in;
+	view->n_out = tx->n_out;
+	view->in = ins;
+	view->out = outs;
+	for (uint32_t i = 0; i < tx->n_in; i++) {
+		memset(&ins[i], 0, sizeof(ins[i]));
+		ins[i].prev_txid = tx->in[i].txid;
+		ins[i].prev_vout = tx->in[i].vout;
+		ins[i].sequence = tx->sequence;
+	}
+	for (uint32_t o = 0; o < tx->n_out; o++) {
+		outs[o].value = tx->out[o].value;
+		outs[o].script = tx->out[o].script;
+		outs[o].script_len = tx->out[o].script_len;
+	}
 }

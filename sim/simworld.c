@@ -1,6 +1,7 @@
 /* The honest economy's actors (simworld.h). */
 #include "proceeds/simworld.h"
 #include "proceeds/simcrime.h"
+#include "proceeds/simmix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,7 +291,7 @@ bool world_block_start(struct econ *e)
 	for (uint32_t i = 0; i < e->n_miners; i++)
 		if (!miner_sell(e, &e->ent[e->first_miner + i]))
 			return false;
-	return true;
+	return mix_block(e);
 }
 
 bool world_block_end(struct econ *e)
@@ -377,6 +378,11 @@ bool world_step(struct econ *e)
 
 	if (r < 600 && !u)
 		r = 700; /* nobody has coins yet: buy */
+	bool pj = false;
+	if (r < 330 && !mix_payjoin(e, u, &pj))
+		return false;
+	if (r < 330 && pj)
+		return true;
 	if (r < 330)
 		return pay_one(e, u, random_of(e, e->first_merchant, e->n_merchants),
 			       econ_fiat(e, simrng_skewed(&e->rng, 4500, 100, 500000)),

@@ -101,6 +101,8 @@ static const struct sim_options *small_opts(uint64_t seed, uint64_t txs)
 	o.ransomware = true;
 	o.file_max = 1u << 20; /* several blk files: rollover is exercised */
 	o.start_time = 1700000000;
+	o.coinjoin_permille = 400;
+	o.payjoin_permille = 50;
 	return &o;
 }
 

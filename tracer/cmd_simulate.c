@@ -81,8 +81,16 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 	}
 	if (cli_opt_value(&a->scenario, argc, argv, i, "--scenario", bad))
 		return 1;
+	if (cli_opt_value(&v, argc, argv, i, "--threads", bad)) {
+		if (*bad || !parse_u64(&n, v, 1, 16))
+			return -1;
+		a->opt.threads = (unsigned)n - 1;
+		return 1;
+	}
 	if (strcmp(argv[*i], "--force") == 0)
 		return a->force = true, 1;
+	if (strcmp(argv[*i], "--fast-sigs") == 0)
+		return a->opt.fast_sigs = true, 1;
 	return 0;
 }
 
@@ -96,6 +104,9 @@ static bool parse_args(struct sim_args *a, struct cli_common *c, int argc, char 
 	a->opt.file_max = SIMCHAIN_FILE_MAX;
 	a->opt.start_time = 1700000000;
 	a->opt.net = c->net_given ? c->net : NETWORK_REGTEST;
+	a->opt.threads = 1;
+	a->opt.coinjoin_permille = 150;
+	a->opt.payjoin_permille = 10;
 	a->scenario = "ransomware";
 	for (int i = 1; i < argc; i++) {
 		int r = parse_one(a, argc, argv, &i, &bad);
@@ -174,8 +185,10 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 			"to exchange deposits, %s BTC unspent, %s BTC fees\n",
 			s->victims_paid, b1, s->hops, b2, b3, b4);
 	}
-	fprintf(stderr, "  notes      placeholder signatures (one per entity, not over "
-		"the sighash); %s\n  time       %.2f s, %.0f tx/s, peak %llu live outputs\n",
+	fprintf(stderr, "  notes      %s; %s\n  time       %.2f s, %.0f tx/s, peak %llu live outputs\n",
+		a->opt.fast_sigs ? "--fast-sigs: placeholder signatures (one per entity, "
+				   "not over the sighash)"
+				 : "real signatures over every sighash",
 		s->pow_meets_minimum ? "regtest proof of work ground"
 				     : "blocks use regtest bits 207fffff, below this network's minimum",
 		secs, secs > 0 ? (double)s->txs / secs : 0.0,
@@ -185,8 +198,9 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 static void print_json(const struct sim_summary *s, const struct sim_args *a)
 {
 	json_t *j = json_pack(
-		"{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I}",
-		"seed", (json_int_t)a->opt.seed, "network",
+		"{s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I}",
+		"seed", (json_int_t)a->opt.seed, "signatures",
+		a->opt.fast_sigs ? "placeholder" : "real", "network",
 		network_params(a->opt.net)->name, "scenario", a->scenario, "blocks",
 		(json_int_t)s->blocks, "transactions", (json_int_t)s->txs, "bytes",
 		(json_int_t)s->bytes, "addresses", (json_int_t)s->addresses,
@@ -226,6 +240,7 @@ const struct cli_command cmd_simulate = {
 	"proceeds simulate --out DIR [--seed N] [--txs N | --blocks N]\n"
 	"                  [--scenario ransomware|none] [--known FRACTION] [--force]\n"
 	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
+	"                  [--fast-sigs] [--threads N]\n"
 	"                  [--network NET]\n"
 	"  --out DIR        folder to create: blocks/ (blk*.dat), truth.json, tags.csv,\n"
 	"                   case.json, exchange-<name>-deposits.csv (docs/simulate.md);\n"
@@ -239,6 +254,9 @@ const struct cli_command cmd_simulate = {
 	"  --start-time T   time of block 1 (default 1700000000)\n"
 	"  --file-size B    blk file rollover (default and max 134217728)\n"
 	"  --users N        population (default one user per 25 transactions)\n"
+	"  --fast-sigs      placeholder signatures (one per entity, not over the\n"
+	"                   sighash): faster, for big benchmark chains\n"
+	"  --threads N      signing threads, the main one included (default 2)\n"
 	"  --network NET    default regtest, whose minimum proof of work is ground;\n"
 	"                   other networks use regtest's bits (too hard otherwise)\n"
 	"  --json           print the summary as JSON on stdout\n"

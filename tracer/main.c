@@ -9,13 +9,23 @@
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
 	&cmd_address,
+	&cmd_index,
+	&cmd_tx,
+	&cmd_outpoint,
+	&cmd_block,
 	&cmd_scan,
 	&cmd_tags,
 	&cmd_key,
 	&cmd_verify,
 	&cmd_verify_message,
 	&cmd_report,
+	&cmd_trace,
 	&cmd_simulate,
+	&cmd_share,
+	&cmd_watchlist,
+	&cmd_check,
+	&cmd_cluster,
+	&cmd_graph,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

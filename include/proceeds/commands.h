@@ -7,12 +7,22 @@
 
 extern const struct cli_command cmd_decode;
 extern const struct cli_command cmd_address;
+extern const struct cli_command cmd_index;
+extern const struct cli_command cmd_tx;
+extern const struct cli_command cmd_outpoint;
+extern const struct cli_command cmd_block;
 extern const struct cli_command cmd_scan;
 extern const struct cli_command cmd_tags;
 extern const struct cli_command cmd_key;
 extern const struct cli_command cmd_verify;
 extern const struct cli_command cmd_verify_message;
 extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_trace;
 extern const struct cli_command cmd_simulate;
+extern const struct cli_command cmd_share;
+extern const struct cli_command cmd_watchlist;
+extern const struct cli_command cmd_check;
+extern const struct cli_command cmd_cluster;
+extern const struct cli_command cmd_graph;
 
 #endif

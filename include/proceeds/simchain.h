@@ -18,10 +18,20 @@
 #include <stdio.h>
 #include "proceeds/hash.h"
 #include "proceeds/network.h"
+#include "proceeds/simsign.h"
 #include "proceeds/simtx.h"
 
 #define SIMCHAIN_FILE_MAX (128u * 1024u * 1024u)
 #define SIMCHAIN_BITS UINT32_C(0x207fffff)
+
+/* A transaction of the block being assembled: txs[off .. off+len); with
+ * n_jobs > 0 it is the base form (simtx_serialize_base) and its witnesses
+ * are signer jobs first_job .. first_job+n_jobs, one per input. */
+struct simchain_rec {
+	size_t off;
+	uint32_t len;
+	uint32_t first_job, n_jobs;
+};
 
 /* Embedded; simchain_open / simchain_close (which also releases). */
 struct simchain {
@@ -34,7 +44,12 @@ struct simchain {
 	uint32_t height;         /* height of the block being assembled */
 	struct simbuf txs;       /* serialized non-coinbase transactions */
 	struct hash256 *txids, *wtxids;
+	struct simchain_rec *recs; /* where each one is in txs */
 	size_t n_tx, cap_tx;
+	bool deferred;           /* some wait for their witnesses */
+	uint64_t wit_pending;    /* bound on their witness bytes */
+	struct simsign *sign;    /* borrowed: the deferred witnesses' signer */
+	struct simbuf assembled; /* scratch: txs with the witnesses in place */
 	bool segwit;
 	uint64_t fees;           /* of the block being assembled */
 	struct simbuf block;     /* scratch for the finished block */
@@ -53,6 +68,14 @@ bool simchain_open(struct simchain *c, const char *dir, enum network net,
 bool simchain_add_tx(struct simchain *c, struct hash256 *txid,
 		     const struct simtx *tx, uint64_t fee, const char **why)
 	__attribute__((warn_unused_result));
+
+/* Appends a transaction whose inputs are all segwit and whose signatures
+ * are signer jobs first_job.. (one per input, in input order, queued in
+ * c->sign): its base form now, its witnesses when the block is finished.
+ * *txid gets its txid (which the witnesses do not change). */
+bool simchain_add_deferred(struct simchain *c, struct hash256 *txid,
+			   const struct simtx *tx, uint64_t fee, uint32_t first_job,
+			   const char **why) __attribute__((warn_unused_result));
 
 /* Weight of the block being assembled, without coinbase and header. */
 uint64_t simchain_pending_weight(const struct simchain *c);

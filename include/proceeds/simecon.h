@@ -23,6 +23,7 @@ enum sim_entity_type {
 	SIM_MERCHANT,
 	SIM_USER,
 	SIM_CRIMINAL,
+	SIM_COORDINATOR,         /* a CoinJoin coordinator (Whirlpool's fees) */
 };
 const char *sim_entity_type_name(enum sim_entity_type t);
 
@@ -83,10 +84,16 @@ struct sim_options {
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
 	uint32_t users;          /* population; 0: one per 25 transactions */
+	bool fast_sigs;          /* part 1's placeholder signatures */
+	unsigned coinjoin_permille; /* chance of a CoinJoin round per block */
+	unsigned payjoin_permille;  /* share of merchant payments made as PayJoins */
+	unsigned threads;        /* signing threads besides the main one */
 };
 
 struct sim_crime;
 struct sim_world;
+struct sim_signer;
+struct sim_mix;
 
 /* The whole economy. Heap object owned by the driver. */
 struct econ {
@@ -109,10 +116,14 @@ struct econ {
 	uint32_t time;           /* of the block being built */
 	uint64_t txs;            /* non-coinbase transactions written */
 	uint64_t addresses, reused, fees_total, deposits, sweeps, withdrawals;
+	uint64_t coinjoins, tx0s, payjoins, inputs, outputs;
 	uint64_t script_count[SCRIPT_TYPE_COUNT];
 	struct simtx *tx;        /* scratch */
+	struct simsign *sign;    /* real signatures (also taproot tweaks) */
+	struct sim_signer *signer; /* scratch for sighashes (simecon.c) */
 	struct sim_world *world; /* the honest actors' state (simworld.c) */
 	struct sim_crime *crime; /* NULL without a scenario */
+	struct sim_mix *mix;     /* CoinJoins and PayJoins (simmix.c) */
 	const char *why;         /* last error */
 };
 
@@ -125,6 +136,17 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
  * probability, otherwise fresh. */
 bool econ_receive_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 		      const char *role) __attribute__((warn_unused_result));
+
+/* The signer (opt.threads workers unless fast_sigs) and its scratch;
+ * false when out of memory. Released by econ_sign_release. */
+bool econ_sign_init(struct econ *e) __attribute__((warn_unused_result));
+void econ_sign_release(struct econ *e);
+
+/* Signs e->tx, whose inputs spend pool entries in[0..n_in), and adds it
+ * to the block being assembled: real signatures over each input's
+ * sighash (or placeholders with --fast-sigs). *txid gets its txid. */
+bool econ_write_tx(struct econ *e, struct hash256 *txid, const uint32_t *in,
+		   uint64_t fee) __attribute__((warn_unused_result));
 
 /* Address string of a key (for rows and the truth). */
 void econ_address(const struct econ *e, char out[92], const struct simkey *k);
@@ -151,6 +173,8 @@ struct econ_payment {
 	bool no_change;          /* leftover goes to the fee */
 	const struct simkey *change_key; /* NULL: a fresh key of the payer */
 	const char *change_role; /* truth role of a fresh change key ("change") */
+	const uint8_t *op_return;/* script of a last, zero-value output, or NULL */
+	uint8_t op_return_len;   /* <= SIMTX_SCRIPT_MAX */
 };
 struct econ_paid {
 	struct hash256 txid;
@@ -180,6 +204,19 @@ uint64_t econ_need(const struct econ *e, uint64_t sum, uint32_t n_dests,
  * payment that never happens. */
 bool econ_affordable(const struct econ *e, const struct sim_entity *w,
 		     uint64_t sum, uint32_t n_dests, uint32_t max_in);
+
+/* A transaction of several owners (CoinJoin, PayJoin): spends pool
+ * entries in[0..n_in) (any owners, all spendable) into dests[0..n_dests)
+ * in that order; the fee is what is left and must be at least the block's
+ * rate times the vsize (else 0 is returned and nothing changes). Returns
+ * 1 when written (*txid, *fee set), -1 on error (e->why). */
+int econ_pay_joint(struct econ *e, struct hash256 *txid, uint64_t *fee,
+		   const uint32_t *in, uint32_t n_in, const struct sim_dest *dests,
+		   uint32_t n_dests);
+
+/* A fresh key of entity ent of a given script type (not its own). */
+bool econ_fresh_key_type(struct econ *e, struct simkey *out, struct sim_entity *ent,
+			 const char *role, uint8_t type) __attribute__((warn_unused_result));
 
 /* Fiat cents to satoshis at the current price. */
 uint64_t econ_fiat(const struct econ *e, uint64_t cents);

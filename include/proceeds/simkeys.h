@@ -45,6 +45,10 @@ void simkeys_placeholder_msg(uint8_t out[32]);
 struct simkeys *simkeys_new(uint64_t seed);
 void simkeys_free(struct simkeys *k);
 
+/* Whether simkeys_chain_init makes the placeholder signature (default
+ * on; off when real signatures are made: it would be wasted work). */
+void simkeys_placeholders(struct simkeys *k, bool on);
+
 /* Derives wallet `entity`'s chain and makes its placeholder signature:
  * BIP340 when taproot, else ECDSA. False only if a derived secret is invalid
  * (probability ~2^-128) with *why set. */

@@ -27,8 +27,10 @@ bool simbuf_put(struct simbuf *b, const void *data, size_t n)
  * SCRIPT_P2TR (x-only key = pub[1..33), spent by key path) are used. */
 struct simkey {
 	uint8_t type;           /* enum script_type */
-	uint8_t pub[33];        /* compressed public key */
+	uint8_t pub[33];        /* compressed public key; P2TR: the tweaked
+	                         * output key Q (pub[1..33) is its x-only form) */
 	uint8_t h160[20];       /* HASH160(pub), unused for P2TR */
+	uint32_t index;         /* position in its owner's key chain */
 };
 
 /* Fills k->h160 from k->pub. */
@@ -48,9 +50,11 @@ struct simtx_in {
 	uint8_t sig_len;
 };
 
+#define SIMTX_SCRIPT_MAX 83   /* P2TR (34) or a standard OP_RETURN (83) */
+
 struct simtx_out {
 	uint64_t value;
-	uint8_t script[34];
+	uint8_t script[SIMTX_SCRIPT_MAX];
 	uint8_t script_len;
 };
 
@@ -75,5 +79,27 @@ uint64_t simtx_vsize(const struct simtx *tx);
 bool simtx_serialize(struct simbuf *buf, struct hash256 *txid,
 		     struct hash256 *wtxid, const struct simtx *tx)
 	__attribute__((warn_unused_result));
+
+/* Appends version | inputs | outputs | locktime (no marker, flag or
+ * witnesses: what the txid hashes) and computes the txid. For a
+ * transaction whose inputs are all segwit, the signatures can come later
+ * (simchain assembles the witnesses). False when memory runs out. */
+bool simtx_serialize_base(struct simbuf *buf, struct hash256 *txid,
+			  const struct simtx *tx) __attribute__((warn_unused_result));
+
+/* The serialized witness stack of an input (sig and key as placed);
+ * returns its length (<= 110). */
+size_t simtx_in_witness(uint8_t out[110], const struct simtx_in *in);
+
+/* True when input i needs no scriptSig signature (segwit). */
+bool simtx_in_is_witness(const struct simtx_in *in);
+
+/* A decoded-transaction view of tx (tx.h) for sighash.h: ins and outs
+ * receive the arrays (n_in, n_out entries); scripts point into tx. */
+struct tx;
+struct tx_in;
+struct tx_out;
+void simtx_view(struct tx *view, struct tx_in *ins, struct tx_out *outs,
+		const struct simtx *tx);
 
 #endif

@@ -67,6 +67,10 @@ struct tag_import {
 	uint8_t fallback_score;            /* when the source states none */
 	char imported[11];
 	struct store_batch *batch;         /* owned */
+	/* When set, each accepted tag goes to sink (borrowed for the call)
+	 * instead of into batch: watchlists reuse the parsers this way. */
+	void (*sink)(void *arg, const struct tag *t);
+	void *sink_arg;
 	uint64_t accepted;                 /* valid tags written */
 	uint64_t rejected;                 /* malformed or wrong-network */
 	uint64_t skipped;                  /* another currency: not ours */

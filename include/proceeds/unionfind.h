@@ -14,6 +14,12 @@ struct unionfind {
 	uint32_t n;             /* ids 0..n-1 */
 	uint32_t cap;
 	uint32_t sets;          /* number of disjoint sets */
+	/* Optional change tracking (unionfind_track): dirty[i >> dirty_shift]
+	 * is set whenever parent[i] is written, so that a saver rewrites
+	 * only the chunks that changed. NULL = not tracked. Owned. */
+	uint8_t *dirty;
+	unsigned dirty_shift;
+	size_t dirty_len;
 };
 
 /* Embedded: _init/_release. Starts empty. */
@@ -30,6 +36,14 @@ uint32_t unionfind_find(struct unionfind *u, uint32_t id);
 /* Joins the sets of a and b; returns true when they were different sets
  * (a merge happened), false when already joined. */
 bool unionfind_union(struct unionfind *u, uint32_t a, uint32_t b);
+
+/* Starts marking written chunks of 2^shift ids (all clear now; ids added
+ * later by unionfind_grow start dirty). False on out of memory. */
+bool unionfind_track(struct unionfind *u, unsigned shift)
+	__attribute__((warn_unused_result));
+
+/* Clears every dirty mark. */
+void unionfind_clear_dirty(struct unionfind *u);
 
 /* Serialised form: n then parent[] as little-endian u32, for saving the
  * clustering next to the index. *out is new (caller frees). */

@@ -1,0 +1,127 @@
+/* Internal to graph/cluster*.c: the build state shared by the builder,
+ * the heuristics, the record writer and the label aggregation. */
+#ifndef PROCEEDS_GRAPH_CLUSTER_INT_H
+#define PROCEEDS_GRAPH_CLUSTER_INT_H
+
+#include "proceeds/cluster.h"
+#include "proceeds/index_rec.h"
+#include "proceeds/store.h"
+#include "proceeds/unionfind.h"
+
+#define CLUSTER_SCHEMA_VERSION 1u
+
+/* An open-addressing map u32 -> u32 (0 = absent); keys never removed. */
+struct cl_map {
+	uint32_t *keys, *vals;
+	size_t cap, n;
+};
+void cl_map_release(struct cl_map *m);
+uint32_t cl_map_get(const struct cl_map *m, uint32_t key);
+/* False on out of memory. */
+bool cl_map_set(struct cl_map *m, uint32_t key, uint32_t val)
+	__attribute__((warn_unused_result));
+
+/* A tag reduced to what clustering needs. Strings owned by cl_tags. */
+struct cl_tag {
+	uint32_t addr;
+	uint8_t category, score;
+	uint32_t svc;               /* service label id (1..), 0 if none */
+	uint32_t root;              /* filled when the entities are saved */
+	char *label, *source;
+};
+
+/* Every tag whose address is in the index, with service label ids. */
+struct cl_tags {
+	struct cl_tag *v;
+	size_t n, cap;
+	char **svc_names;           /* svc id - 1 -> label (borrowed) */
+	size_t n_svc;
+};
+void cl_tags_release(struct cl_tags *t);
+bool cl_tags_load(struct cl_tags *t, struct store *st, uint64_t n_addr,
+		  const char **why) __attribute__((warn_unused_result));
+
+struct cl_state {
+	struct store *st;
+	enum network net;
+	struct cluster_options opt;
+	struct cluster_meta meta;
+	struct unionfind uf;
+	struct store_batch *batch;  /* edges and refusals not yet written */
+	size_t pending;
+	struct cl_tags tags;
+	struct cl_map guard;        /* root -> service label id */
+	struct cluster_build_stats *stats;
+	uint64_t seen_addr;         /* ids below were paid before this tx */
+	uint32_t *scratch;          /* roots of the current tx */
+	size_t scratch_cap;
+	uint32_t *ids;              /* input address ids of the current tx */
+	size_t ids_cap;
+};
+
+/* Records a merge edge a-b (both directions) for `why`. */
+void cl_edge_put(struct cl_state *s, uint32_t a, uint32_t b, uint64_t txnum,
+		 enum cluster_heuristic h, unsigned confidence);
+/* Writes the pending batch once it is large (force: always). */
+bool cl_flush_pending(struct cl_state *s, bool force, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Clusters one transaction record. */
+bool cl_process_tx(struct cl_state *s, const struct idx_tx *tx,
+		   const char **why) __attribute__((warn_unused_result));
+
+/* Joins the sets of ids[0..n) unless the guard refuses (then records the
+ * refusal and returns with *refused). Each merge is an edge from ids[0]. */
+bool cl_merge(struct cl_state *s, bool *refused, const uint32_t *ids, size_t n,
+	      const struct idx_tx *tx, enum cluster_heuristic h,
+	      unsigned confidence, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Change heuristics on one tx; merges the change output when confident. */
+bool cl_change(struct cl_state *s, const struct idx_tx *tx, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The guard map from the tags and the current sets. */
+bool cl_guard_init(struct cl_state *s, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Loads the stored roots into s->uf (n_addr ids), tracking changes. */
+bool cl_roots_load(struct cl_state *s, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Flattens the sets and puts the changed root chunks and member records
+ * into b. */
+bool cl_roots_save(struct cl_state *s, struct store_batch *b, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Replaces every entity record with a fresh aggregation of the tags. */
+bool cl_entities_save(struct cl_state *s, struct store_batch *b,
+		      const char **why) __attribute__((warn_unused_result));
+
+/* Deletes every record under prefix 'C' sub (0 = all). */
+bool cl_delete_all(struct store *st, uint8_t sub, const char **why)
+	__attribute__((warn_unused_result));
+
+void cl_meta_encode(struct idx_buf *b, const struct cluster_meta *m);
+bool cl_meta_decode(struct cluster_meta *m, const uint8_t *v, size_t len);
+
+/* The root of addr and whether the last build covered it. */
+bool cl_root_lookup(struct store *st, uint64_t *root, bool *covered,
+		    uint64_t addr, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Key builders. */
+size_t cl_key(uint8_t *out, uint8_t sub, uint32_t a);
+size_t cl_key2(uint8_t *out, uint8_t sub, uint32_t a, uint32_t b);
+
+/* Entity record value. */
+struct cl_entity_rec {
+	uint8_t category, score;
+	bool conflict;
+	uint32_t label_addr;
+	uint64_t n_labels, n_tags, size;
+	const char *label, *source, *other;  /* other: a conflicting label */
+};
+void cl_entity_encode(struct idx_buf *b, const struct cl_entity_rec *e);
+
+#endif

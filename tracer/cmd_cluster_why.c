@@ -1,0 +1,231 @@
+/* proceeds cluster list, why and refused. */
+#include "proceeds/cluster_query.h"
+#include "proceeds/hash.h"
+#include "proceeds/index_query.h"
+#include "cmd_cluster_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct list_ctx {
+	struct cli_common *c;
+	struct store *st;
+	const char *label;
+	bool has_cat;
+	enum tag_category cat;
+	json_t *arr;
+	uint64_t n;
+};
+
+static bool list_one(void *vctx, const struct cluster_entity *e, const char *other)
+{
+	struct list_ctx *x = vctx;
+	char a[CLUSTER_ADDR_MAX];
+	const char *why;
+
+	if (x->has_cat && e->category != x->cat)
+		return true;
+	if (x->label && !strcasestr(e->label, x->label) &&
+	    !(e->conflict && strcasestr(other, x->label)))
+		return true;
+	x->n++;
+	if (!cluster_addr_string(x->st, a, x->c->net, e->root, &why))
+		snprintf(a, sizeof(a), "#%llu", (unsigned long long)e->root);
+	if (x->arr) {
+		json_array_append_new(x->arr, json_pack(
+			"{s:I, s:s, s:I, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:s?}",
+			"cluster", (json_int_t)e->root, "address", a, "size", (json_int_t)e->size,
+			"label", e->label, "category", tag_category_name(e->category),
+			"source", e->source, "score", e->score, "n_labels", (int)e->n_labels,
+			"n_tags", (int)e->n_tags, "conflict", e->conflict,
+			"conflicting_label", e->conflict ? other : NULL));
+	} else if (x->c->format == CLI_CSV) {
+		printf("%llu,", (unsigned long long)e->root);
+		cli_csv_cell(stdout, a);
+		printf(",%llu,", (unsigned long long)e->size);
+		cli_csv_cell(stdout, e->label);
+		printf(",%s,", tag_category_name(e->category));
+		cli_csv_cell(stdout, e->source);
+		printf(",%u,%s,", e->n_tags, e->conflict ? "yes" : "no");
+		cli_csv_cell(stdout, e->conflict ? other : "");
+		printf("\n");
+	} else {
+		printf("%-10llu %-8llu %-12s %s%s%s  (%s)\n", (unsigned long long)e->root,
+		       (unsigned long long)e->size, tag_category_name(e->category), e->label,
+		       e->conflict ? "  CONFLICT with " : "", e->conflict ? other : "", e->source);
+	}
+	return true;
+}
+
+int run_list(struct cli_common *c, struct store *st, struct cl_args *a)
+{
+	struct cluster_meta m;
+	struct list_ctx x = { c, st, a->label, false, TAG_CAT_OTHER, NULL, 0 };
+	const char *why;
+	char h[160];
+
+	if (!cluster_cli_meta(st, &m, "cluster list"))
+		return CLI_FAIL;
+	if (a->category && !tag_category_from_name(&x.cat, a->category))
+		return cli_error("cluster list", "unknown category '%s'", a->category);
+	x.has_cat = a->category != NULL;
+	cluster_cli_describe(h, sizeof(h), &m);
+	if (c->format == CLI_JSON)
+		x.arr = json_array();
+	else if (c->format == CLI_CSV)
+		printf("cluster,address,size,label,category,source,tags,conflict,conflicting_label\n");
+	else
+		printf("# heuristics: %s\n%-10s %-8s %-12s %s\n", h, "cluster", "size",
+		       "category", "label");
+	if (!cluster_entity_each(st, list_one, &x, &why)) {
+		json_decref(x.arr);
+		return cli_error("cluster list", "%s", why);
+	}
+	if (x.arr)
+		cluster_cli_print_json(json_pack("{s:o, s:o}", "heuristics",
+				cluster_cli_heuristics_json(&m), "clusters", x.arr));
+	if (c->format == CLI_CSV)
+		cli_warn(c, "heuristics: %s", h);
+	return x.n ? CLI_OK : CLI_NEGATIVE;
+}
+
+static json_t *step_json(struct store *st, struct cli_common *c,
+			 const struct cluster_step *s, const char *txid)
+{
+	char a[CLUSTER_ADDR_MAX], b[CLUSTER_ADDR_MAX];
+	const char *why;
+	if (!cluster_addr_string(st, a, c->net, s->from, &why))
+		a[0] = 0;
+	if (!cluster_addr_string(st, b, c->net, s->to, &why))
+		b[0] = 0;
+	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "from", a, "to", b,
+			 "txid", txid, "heuristic", cluster_heuristic_name(s->heuristic),
+			 "confidence", (int)s->confidence);
+}
+
+static bool step_txid(struct store *st, char hex[65], uint64_t txnum)
+{
+	struct idx_tx tx;
+	bool found;
+	const char *why;
+	if (!idxq_tx(st, &tx, &found, txnum, &why) || !found)
+		return false;
+	hash256_to_hex(hex, &tx.txid);
+	idx_tx_release(&tx);
+	return true;
+}
+
+static int print_path(struct cli_common *c, struct store *st,
+		      const struct cluster_step *steps, size_t n,
+		      const struct cluster_meta *m)
+{
+	json_t *arr = c->format == CLI_JSON ? json_array() : NULL;
+	char hex[65], a[CLUSTER_ADDR_MAX], b[CLUSTER_ADDR_MAX], h[160];
+	const char *why;
+
+	cluster_cli_describe(h, sizeof(h), m);
+	if (!arr)
+		printf("# heuristics: %s\n# %zu merge%s link them:\n", h, n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		if (!step_txid(st, hex, steps[i].txnum))
+			snprintf(hex, sizeof(hex), "txnum %llu", (unsigned long long)steps[i].txnum);
+		if (arr) {
+			json_array_append_new(arr, step_json(st, c, &steps[i], hex));
+			continue;
+		}
+		if (!cluster_addr_string(st, a, c->net, steps[i].from, &why))
+			a[0] = 0;
+		if (!cluster_addr_string(st, b, c->net, steps[i].to, &why))
+			b[0] = 0;
+		printf("%zu. %s -- %s --> %s  [%s, confidence %u%%]\n", i + 1, a, hex, b,
+		       cluster_heuristic_name(steps[i].heuristic), steps[i].confidence);
+	}
+	if (arr)
+		cluster_cli_print_json(json_pack("{s:b, s:o, s:o}", "linked", 1,
+				"heuristics", cluster_cli_heuristics_json(m), "path", arr));
+	return CLI_OK;
+}
+
+int run_why(struct cli_common *c, struct store *st, struct cl_args *a)
+{
+	struct cluster_meta m;
+	struct cluster_step *steps;
+	uint64_t x, y;
+	size_t n;
+	bool linked;
+	const char *why;
+
+	if (!cluster_cli_meta(st, &m, "cluster why"))
+		return CLI_FAIL;
+	if (a->n_ops != 2)
+		return cli_error("cluster why", "give two addresses");
+	if (!cluster_cli_resolve(c, st, &x, a->ops[0], "cluster why") ||
+	    !cluster_cli_resolve(c, st, &y, a->ops[1], "cluster why"))
+		return CLI_FAIL;
+	if (!cluster_why(st, &steps, &n, &linked, x, y, 0, &why))
+		return cli_error("cluster why", "%s", why);
+	if (!linked) {
+		if (c->format == CLI_JSON)
+			cluster_cli_print_json(json_pack("{s:b, s:o}", "linked", 0,
+					"heuristics", cluster_cli_heuristics_json(&m)));
+		else
+			printf("not linked: %s and %s are in different clusters\n",
+			       a->ops[0], a->ops[1]);
+		return CLI_NEGATIVE;
+	}
+	int rc = print_path(c, st, steps, n, &m);
+	free(steps);
+	return rc;
+}
+
+struct refused_ctx {
+	struct cli_common *c;
+	struct store *st;
+	json_t *arr;
+	uint64_t n;
+};
+
+static bool refused_one(void *vctx, const struct cluster_refusal *r)
+{
+	struct refused_ctx *x = vctx;
+	char hex[65];
+	x->n++;
+	if (!x->arr) {
+		cluster_cli_refusal(x->c, x->st, r);
+		return true;
+	}
+	hash256_to_hex(hex, &r->txid);
+	json_array_append_new(x->arr, json_pack("{s:s, s:s, s:I, s:s, s:I, s:s}",
+		"txid", hex, "heuristic", cluster_heuristic_name(r->heuristic),
+		"address_a", (json_int_t)r->a, "label_a", r->label_a,
+		"address_b", (json_int_t)r->b, "label_b", r->label_b));
+	return true;
+}
+
+int run_refused(struct cli_common *c, struct store *st)
+{
+	struct cluster_meta m;
+	struct refused_ctx x = { c, st, NULL, 0 };
+	const char *why;
+	char h[160];
+
+	if (!cluster_cli_meta(st, &m, "cluster refused"))
+		return CLI_FAIL;
+	cluster_cli_describe(h, sizeof(h), &m);
+	if (c->format == CLI_JSON)
+		x.arr = json_array();
+	else
+		printf("# heuristics: %s\n", h);
+	if (!cluster_refused_each(st, refused_one, &x, &why)) {
+		json_decref(x.arr);
+		return cli_error("cluster refused", "%s", why);
+	}
+	if (x.arr)
+		cluster_cli_print_json(json_pack("{s:o, s:o}", "heuristics",
+				cluster_cli_heuristics_json(&m), "refused", x.arr));
+	else if (!x.n)
+		printf("no merge was refused\n");
+	return CLI_OK;
+}
