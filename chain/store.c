@@ -36,7 +36,9 @@ static _Thread_local char errbuf[512];
 
 static const char *take_error(char *err)
 {
-	if (strstr(err, "lock") && (strstr(err, "LOCK") || strstr(err, "lock ")))
+	/* LevelDB's lock failure is "IO error: lock DIR/LOCK: ..."; a bare
+	 * "lock " would also match "block checksum mismatch". */
+	if (strstr(err, "IO error: lock ") && strstr(err, "LOCK"))
 		snprintf(errbuf, sizeof(errbuf),
 			 "database is in use by another proceeds process (%s)", err);
 	else
