@@ -29,11 +29,19 @@ echo "== clang-tidy ($(clang-tidy --version | sed -n 's/.*version //p' | head -n
 out=${TMPDIR:-/tmp}/proceeds-tidy.$$
 printf '%s\n' "$@" | xargs -P "$jobs" -n 4 sh -c \
 	'clang-tidy --quiet "$@" -- $cflags' sh >"$out" 2>&1
-if grep -q -E '(warning|error):' "$out"; then
-	grep -A3 -E '(warning|error):' "$out"
-	echo "clang-tidy: $(grep -c -E '(warning|error):' "$out") finding(s)"
+# Findings as "FILE CHECK", minus the triaged ones.
+sed -n 's#^'"$PWD"'/\([^:]*\):[0-9]*:[0-9]*: \(warning\|error\): .*\[\([A-Za-z0-9.-]*\).*\]$#\1 \3#p' \
+	"$out" | sort -u >"$out.found"
+grep -v '^#' lint/clang-tidy-suppressions.txt | grep . | sort -u >"$out.known"
+new=$(comm -23 "$out.found" "$out.known")
+if [ -n "$new" ]; then
+	for k in $(printf '%s\n' "$new" | tr ' ' '@'); do
+		f=${k%@*} c=${k#*@}
+		grep -A3 -E "^$PWD/$f:[0-9]+:[0-9]+: (warning|error): .*\[$c" "$out"
+	done
+	echo "clang-tidy: $(printf '%s\n' "$new" | wc -l) new finding(s) (file, check)"
 	status=1
 fi
-rm -f "$out"
+rm -f "$out" "$out.found" "$out.known"
 [ $status -eq 0 ] && echo "make lint: clean ($# files)"
 exit $status
