@@ -66,7 +66,8 @@ real_seeds() { # target, corpus dir
 	fuzz_tagpack|fuzz_tagdetect) small_files "$2" 20000 "$shared"/tags/graphsense-tagpacks/packs/*.yaml ;;
 	fuzz_blkdir) blkdir_seeds "$2" ;;
 	fuzz_undo) small_files "$2" 120000 "$shared"/blocks/*/*-undo.raw ;;
-	fuzz_msgverify|fuzz_jcs) ;;
+	fuzz_msgverify|fuzz_jcs|fuzz_reportcheck) ;;
+	fuzz_rpc) small_files "$2" 120000 "$shared"/blocks/*/block*.raw ;;
 	fuzz_tagmisp) small_files "$2" 100000 "$shared"/formats/misp-objects/*.json ;;
 	esac
 }
