@@ -166,7 +166,7 @@ check-valgrind: deps
 	@fail=0; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
 	  $(VALGRIND) --log-file=$(VG_DIR)/$$(basename $$t).%p.log ./$$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
 	for t in $(E2E); do echo "== valgrind $$t"; \
-	  PROCEEDS=$(abspath $(BUILD))/proceeds-valgrind BUILD=$(BUILD) sh $$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
+	  FAULTS_LIGHT=1 PROCEEDS=$(abspath $(BUILD))/proceeds-valgrind BUILD=$(BUILD) sh $$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
 	for l in $(VG_DIR)/*.log; do [ -s "$$l" ] && { echo "== $$l"; head -n 40 "$$l"; fail=1; }; done; \
 	[ $$fail = 0 ] && echo "make check-valgrind: no memory errors, no leaks ($$(ls $(VG_DIR) | wc -l) processes)"; exit $$fail
 

@@ -88,7 +88,8 @@ echo "SIGKILL during import: 5 kills; $none before the commit (0 of $N tags), $w
 T=$(ls "$D/flip"/*.ldb | head -n 1)
 [ -n "$T" ] || fail "no table file after reopening"
 "$P" tags show --db "$D/flip" --json $A $B >"$D/ref" 2>&1
-size=$(wc -c <"$T") tried=0 detected=0 same=0
+size=$(wc -c <"$T") tried=0 detected=0 same=0 STEP=7
+[ -n "${FAULTS_LIGHT:-}" ] && STEP=29   # make check-valgrind: fewer runs
 off=0
 while [ $off -lt $size ]; do
 	rm -rf "$D/f"; cp -r "$D/flip" "$D/f"
@@ -107,7 +108,7 @@ while [ $off -lt $size ]; do
 	else
 		fail "flip at offset $off of $(basename "$T") changed the answer silently (exit $rc)"
 	fi
-	off=$((off + 7))
+	off=$((off + STEP))
 done
 echo "flipped table bytes: $tried tried, $detected detected (exit 2, cause named), $same unread, 0 silent"
 
