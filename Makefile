@@ -39,7 +39,8 @@ BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
             libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
-            chromium poppler-utils graphviz jq
+            chromium poppler-utils graphviz jq \
+            clang libclang-rt-14-dev clang-tidy cppcheck valgrind xxd
 
 .PHONY: all check unit e2e demo demo-data bench deps install clean
 all: $(BIN) proceeds $(BUILD)/proceeds.1
@@ -114,6 +115,73 @@ install: all
 	install -m 644 $(BUILD)/proceeds.1 $(DESTDIR)$(PREFIX)/share/man/man1/proceeds.1
 
 clean:
-	rm -rf build build-san proceeds
+	rm -rf build build-san build-fuzz proceeds
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Hardening (docs/robustness.md): libFuzzer targets fuzz/fuzz_<name>.c, built
+# with clang against the library compiled for fuzzing, run by fuzz/run.sh for
+# FUZZ_SECONDS each; the same entry points, renamed, replay
+# tests/fuzz-regress/ inside `make check` (tests/test_fuzz_regress.c).
+FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+                -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIB     := $(FUZZ_BUILD)/libproceeds.a
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+FUZZ_REPLAY_OBJ := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%.o)
+
+.PHONY: fuzz fuzz-build
+fuzz: deps
+	$(MAKE) fuzz-build
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+# Memcheck over the unit tests and the end-to-end tests (whose PROCEEDS is a
+# wrapper running the binary under valgrind). Reports go to one log per
+# process; any error or definite/indirect leak fails the target.
+VALGRIND     ?= valgrind --quiet --error-exitcode=99 --leak-check=full \
+                --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+VG_DIR       := $(abspath $(BUILD))/valgrind
+
+.PHONY: check-valgrind lint
+check-valgrind: deps
+	$(MAKE) all $(TEST_BIN)
+	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
+	@printf '#!/bin/sh\nexec $(VALGRIND) --log-file=$(VG_DIR)/proceeds.%%p.log $(abspath $(BIN)) "$$@"\n' \
+	  > $(BUILD)/proceeds-valgrind && chmod +x $(BUILD)/proceeds-valgrind
+	@fail=0; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
+	  $(VALGRIND) --log-file=$(VG_DIR)/$$(basename $$t).%p.log ./$$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
+	for t in $(E2E); do echo "== valgrind $$t"; \
+	  FAULTS_LIGHT=1 PROCEEDS=$(abspath $(BUILD))/proceeds-valgrind BUILD=$(BUILD) sh $$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
+	for l in $(VG_DIR)/*.log; do [ -s "$$l" ] && { echo "== $$l"; head -n 40 "$$l"; fail=1; }; done; \
+	[ $$fail = 0 ] && echo "make check-valgrind: no memory errors, no leaks ($$(ls $(VG_DIR) | wc -l) processes)"; exit $$fail
+
+lint: deps
+	sh lint/run.sh
+
+$(BUILD)/fuzz-replay/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DLLVMFuzzerTestOneInput=$*_entry -c -o $@ $<
+
+$(BUILD)/tests/test_fuzz_regress.o: CPPFLAGS += \
+	-DFUZZ_TARGETS='$(foreach n,$(FUZZ_NAMES),X($(n)))'
+$(BUILD)/tests/test_fuzz_regress.o: $(FUZZ_SRC)
+$(BUILD)/tests/test_fuzz_regress: $(BUILD)/tests/test_fuzz_regress.o \
+		$(FUZZ_REPLAY_OBJ) $(TEST_HELP_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

@@ -85,8 +85,13 @@ static bool grow(struct blkchain *c)
 {
 	if (c->n == c->cap) {
 		uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-		struct node *nn = realloc(c->nodes, (size_t)ncap * sizeof(*nn));
-		if (!nn || ncap <= c->cap)
+		struct node *nn;
+		/* Overflow first: after a successful realloc the old array is
+		 * gone, so refusing then would leave c->nodes dangling. */
+		if (ncap <= c->cap)
+			return false;
+		nn = realloc(c->nodes, (size_t)ncap * sizeof(*nn));
+		if (!nn)
 			return false;
 		c->nodes = nn;
 		c->cap = ncap;

@@ -119,7 +119,7 @@ void hash_sha256d_end(struct hash_sha256d_ctx *ctx, struct hash256 *out)
 void hash256_to_hex(char out[65], const struct hash256 *h)
 {
 	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
+	for (size_t i = 0; i < 32; i++) {
 		uint8_t v = h->b[31 - i];
 		out[2 * i] = digits[v >> 4];
 		out[2 * i + 1] = digits[v & 15];
@@ -145,7 +145,7 @@ bool hash256_from_hex(struct hash256 *out, const char *hex, const char **why)
 		*why = "expected 64 hex characters";
 		return false;
 	}
-	for (int i = 0; i < 32; i++) {
+	for (size_t i = 0; i < 32; i++) {
 		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			*why = "invalid hex character";

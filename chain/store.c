@@ -36,7 +36,9 @@ static _Thread_local char errbuf[512];
 
 static const char *take_error(char *err)
 {
-	if (strstr(err, "lock") && (strstr(err, "LOCK") || strstr(err, "lock ")))
+	/* LevelDB's lock failure is "IO error: lock DIR/LOCK: ..."; a bare
+	 * "lock " would also match "block checksum mismatch". */
+	if (strstr(err, "IO error: lock ") && strstr(err, "LOCK"))
 		snprintf(errbuf, sizeof(errbuf),
 			 "database is in use by another proceeds process (%s)", err);
 	else
@@ -102,7 +104,11 @@ bool store_open(struct store **out, const char *dir,
 					      o->write_buffer ? o->write_buffer : 64u << 20);
 	leveldb_options_set_max_file_size(s->opt, 32u << 20);
 	leveldb_options_set_max_open_files(s->opt, 500);
+	/* Evidence must not change silently: every block read is checked
+	 * against its CRC, and damage found while opening is an error. */
+	leveldb_options_set_paranoid_checks(s->opt, 1);
 	s->ropt = leveldb_readoptions_create();
+	leveldb_readoptions_set_verify_checksums(s->ropt, 1);
 	s->wopt = leveldb_writeoptions_create();
 	s->wopt_sync = leveldb_writeoptions_create();
 	leveldb_writeoptions_set_sync(s->wopt_sync, 1);
@@ -251,7 +257,11 @@ bool store_iter_next(struct store_iter *it, const uint8_t **key, size_t *klen,
 
 const char *store_iter_error(struct store_iter *it)
 {
-	return it->err;
+	/* A copy: callers report it after store_iter_free frees it->err. */
+	if (!it->err)
+		return NULL;
+	snprintf(errbuf, sizeof(errbuf), "%s", it->err);
+	return errbuf;
 }
 
 void store_iter_free(struct store_iter *it)

@@ -183,9 +183,10 @@ static bool parse_tx(struct tx_arena *a, struct tx_pos *pos, size_t idx,
 
 static void fix_pointers(struct tx_arena *a, const struct tx_pos *pos, size_t n)
 {
+	/* No input or output at all leaves an array NULL: NULL + 0 is UB. */
 	for (size_t i = 0; i < n; i++) {
-		a->txs[i].in = a->ins + pos[i].in0;
-		a->txs[i].out = a->outs + pos[i].out0;
+		a->txs[i].in = a->ins ? a->ins + pos[i].in0 : NULL;
+		a->txs[i].out = a->outs ? a->outs + pos[i].out0 : NULL;
 	}
 }
 

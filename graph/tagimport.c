@@ -273,14 +273,10 @@ void tag_import_add(struct tag_import *imp, const struct tag_raw *raw)
 	imp->accepted++;
 }
 
-bool tag_import_buffer(struct tag_import *imp, enum tag_format fmt,
-		       const char *name, const char *buf, size_t len,
-		       const char **why)
+static bool parse_as(struct tag_import *imp, enum tag_format fmt,
+		     const char *name, const char *buf, size_t len,
+		     const char **why)
 {
-	if (fmt == TAG_FMT_AUTO)
-		fmt = tag_format_detect(name, buf, len);
-	snprintf(imp->origin, sizeof(imp->origin), "%s:%s", tag_format_name(fmt),
-		 base_name(name));
 	switch (fmt) {
 	case TAG_FMT_AUTO:
 	case TAG_FMT_CSV:
@@ -303,6 +299,35 @@ bool tag_import_buffer(struct tag_import *imp, enum tag_format fmt,
 		return tagmisp_parse(imp, buf, len, why);
 	}
 	*why = "unknown format";
+	return false;
+}
+
+/* libxml2's and jansson's messages quote the bytes they stopped at: a
+ * control byte from a hostile file must not reach the terminal or log. */
+static const char *printable(const char *why)
+{
+	static _Thread_local char buf[256];
+	size_t n = 0;
+
+	for (; why[n] && n + 1 < sizeof(buf); n++) {
+		unsigned char c = (unsigned char)why[n];
+		buf[n] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+bool tag_import_buffer(struct tag_import *imp, enum tag_format fmt,
+		       const char *name, const char *buf, size_t len,
+		       const char **why)
+{
+	if (fmt == TAG_FMT_AUTO)
+		fmt = tag_format_detect(name, buf, len);
+	snprintf(imp->origin, sizeof(imp->origin), "%s:%s", tag_format_name(fmt),
+		 base_name(name));
+	if (parse_as(imp, fmt, name, buf, len, why))
+		return true;
+	*why = printable(*why);
 	return false;
 }
 

@@ -70,6 +70,7 @@ bool cli_opt_value(const char **value, int argc, char **argv, int *i,
 	if (a[n] != '\0')
 		return false;
 	if (*i + 1 >= argc) {
+		*value = NULL;
 		cli_error(name, "option needs a value");
 		*bad = true;
 		return true;

@@ -182,7 +182,9 @@ bool manifest_scan(struct manifest *m, const char *dir, const char **why)
 		manifest_release(m);
 		return false;
 	}
-	qsort(m->e, m->n, sizeof(m->e[0]), entry_cmp);
+	/* An empty directory leaves m->e NULL: qsort's pointer is nonnull. */
+	if (m->n > 1)
+		qsort(m->e, m->n, sizeof(m->e[0]), entry_cmp);
 	return true;
 }
 

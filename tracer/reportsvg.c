@@ -181,8 +181,9 @@ static void hop_edges(FILE *f, const struct flow *fl, const json_t *t,
 		size_t from = find(fl, json_string_value(p));
 		if (from == SIZE_MAX || from == to)
 			continue;
+		/* Reached only for a parent the first loop counted: n >= 1. */
 		edge(f, fl, from, to, sum ? (uint64_t)((unsigned __int128)amount *
-			fl->nodes[from].amount / sum) : amount / n);
+			fl->nodes[from].amount / sum) : amount / n); /* NOLINT(clang-analyzer-core.DivideZero) */
 	}
 }
 

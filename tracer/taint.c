@@ -189,6 +189,7 @@ static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c)
 {
 	uint64_t p;
 
+	assert(c > 0);
 	if (!__builtin_mul_overflow(a, b, &p))
 		return p / c;
 	return (uint64_t)((unsigned __int128)a * b / c);
