@@ -96,6 +96,8 @@ bool synthidx_append_tx(struct synthidx *g, struct store *st,
 			const uint64_t *in_addr, size_t n_in, const char **why)
 {
 	struct idx_input in[16];
+	for (size_t i = 0; i < n_in && i < 16; i++)
+		in[i] = (struct idx_input){ g->next_tx - 1, (uint32_t)i, in_addr[i], 100000 };
 	struct idx_output out = { 100000 * n_in, g->next_addr++, 2 };
 	struct idx_tx tx = { .txnum = g->next_tx, .height = (uint32_t)(g->next_tx / 1000),
 			     .version = 1, .n_in = (uint32_t)n_in, .in = in, .n_out = 1,
@@ -104,8 +106,6 @@ bool synthidx_append_tx(struct synthidx *g, struct store *st,
 	struct idx_buf v;
 	uint8_t k[IDX_KEY_MAX];
 
-	for (size_t i = 0; i < n_in && i < 16; i++)
-		in[i] = (struct idx_input){ g->next_tx - 1, (uint32_t)i, in_addr[i], 100000 };
 	memset(tx.txid.b, 0xee, 32);
 	memcpy(tx.txid.b, &g->next_tx, 8);
 	idx_buf_init(&v);

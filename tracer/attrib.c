@@ -117,7 +117,7 @@ bool attrib_lookup(struct store *st, struct attrib_entity *out,
 	struct tag_list l = { NULL, 0 };
 	const struct tag *best = NULL;
 	struct cluster_entity ce;
-	struct attrib_via none;
+	struct attrib_via none = { 0 };
 	bool labelled = false, ok = true;
 
 	memset(out, 0, sizeof(*out));

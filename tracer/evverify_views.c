@@ -19,7 +19,7 @@ static bool check_view(struct ev_findings *f, const char *dir, const char *name,
 		       view_fn fn, const json_t *report, const char **why)
 {
 	char path[4096], *want = NULL, *have = NULL;
-	size_t wlen = 0, hlen = 0;
+	size_t wlen = 0, hlen;
 	FILE *m = open_memstream(&want, &wlen);
 	FILE *in;
 

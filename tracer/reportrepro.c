@@ -211,7 +211,7 @@ static bool parse_names(struct repro_req *q, const json_t *params, const char **
 static bool parse_request(struct repro_req *q, const json_t *params, const char **why)
 {
 	const json_t *from = json_object_get(params, "from"), *v;
-	uint64_t hops;
+	uint64_t hops = 0;
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
