@@ -12,7 +12,6 @@
 #define WS_MAX_IN 60
 #define WS_MAX_PEOPLE 40
 #define WS_OUTS_EACH 6
-#define PREMIX_MARGIN 12000u   /* above the pool: pays the mix's fee */
 
 struct mix_stream {
 	FILE *f;
@@ -112,7 +111,7 @@ static int tx0(struct econ *e, struct sim_entity *u, uint64_t pool, uint32_t *pr
 					       'e', 'd', 's', '-', 't', 'x', '0' };
 	struct sim_mix *m = e->mix;
 	uint32_t k = (uint32_t)simrng_range(&e->rng, 1, 3);
-	uint64_t each = pool + PREMIX_MARGIN, fee = pool / 20;
+	uint64_t each = pool + MIX_PREMIX_MARGIN, fee = pool / 20;
 	struct econ_paid paid;
 	if (!econ_affordable(e, u, each * k + fee, k + 1, 3))
 		return 0;
@@ -143,6 +142,88 @@ static int tx0(struct econ *e, struct sim_entity *u, uint64_t pool, uint32_t *pr
 	return 1;
 }
 
+uint64_t mix_whirlpool_vsize(void)
+{
+	static struct simtx tx;  /* large: built once */
+	static uint64_t vsize;
+	static const uint8_t der[72]; /* the longest DER an input may carry */
+	if (vsize)
+		return vsize;
+	tx.n_in = tx.n_out = WP_USERS;
+	for (uint32_t k = 0; k < WP_USERS; k++) {
+		tx.in[k].key.type = SCRIPT_P2WPKH;
+		tx.in[k].sig = der;
+		tx.in[k].sig_len = sizeof(der);
+		tx.out[k].script_len = (uint8_t)simkey_script(tx.out[k].script, &tx.in[k].key);
+	}
+	vsize = simtx_vsize(&tx);
+	return vsize;
+}
+
+bool mix_whirlpool_pays(uint64_t feerate)
+{
+	return feerate * mix_whirlpool_vsize() <= WP_USERS * (uint64_t)MIX_PREMIX_MARGIN;
+}
+
+/* -1, 0, 1 as a is before, equal to, after b, compared byte by byte
+ * (step -1: from the last byte, as a txid is displayed). */
+static int bytes_cmp(const uint8_t *a, const uint8_t *b, size_t n, int step)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = step > 0 ? i : n - 1 - i;
+		if (a[k] != b[k])
+			return a[k] < b[k] ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Whether coin a goes before coin b: BIP69 (Whirlpool's coordinator:
+ * txid as displayed, then vout) or WabiSabi's (value descending, then
+ * the serialized outpoint: txid bytes, vout little-endian). */
+static bool input_before(const struct sim_utxo *a, const struct sim_utxo *b, bool wabisabi)
+{
+	uint8_t va[4], vb[4];
+	if (wabisabi && a->value != b->value)
+		return a->value > b->value;
+	int c = bytes_cmp(a->txid.b, b->txid.b, 32, wabisabi ? 1 : -1);
+	if (c)
+		return c < 0;
+	for (int i = 0; i < 4; i++)
+		va[i] = (uint8_t)(a->vout >> (8 * i)), vb[i] = (uint8_t)(b->vout >> (8 * i));
+	return wabisabi ? bytes_cmp(va, vb, 4, 1) < 0 : a->vout < b->vout;
+}
+
+/* Whether output a goes before b: BIP69 (value ascending) or WabiSabi's
+ * (value descending), then the scriptPubKey's bytes. */
+static bool output_before(const struct sim_dest *a, const struct sim_dest *b, bool wabisabi)
+{
+	uint8_t sa[34], sb[34];
+	if (a->value != b->value)
+		return wabisabi ? a->value > b->value : a->value < b->value;
+	size_t la = simkey_script(sa, &a->key), lb = simkey_script(sb, &b->key);
+	int c = bytes_cmp(sa, sb, la < lb ? la : lb, 1);
+	return c ? c < 0 : la < lb;
+}
+
+/* Orders the round's inputs (with their owners) and outputs as its
+ * coordinator would (insertion sorts: at most 60 and 240 entries). */
+static void order_round(struct econ *e, uint32_t n, uint32_t nd, bool wabisabi)
+{
+	struct sim_mix *m = e->mix;
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && input_before(&e->pool[m->in[j]],
+							   &e->pool[m->in[j - 1]], wabisabi); j--) {
+			uint32_t t = m->in[j], o = m->owner_of_in[j];
+			m->in[j] = m->in[j - 1], m->owner_of_in[j] = m->owner_of_in[j - 1];
+			m->in[j - 1] = t, m->owner_of_in[j - 1] = o;
+		}
+	for (uint32_t i = 1; i < nd; i++)
+		for (uint32_t j = i; j > 0 && output_before(&m->dests[j], &m->dests[j - 1], wabisabi); j--) {
+			struct sim_dest t = m->dests[j];
+			m->dests[j] = m->dests[j - 1], m->dests[j - 1] = t;
+		}
+}
+
 static bool whirlpool(struct econ *e)
 {
 	static const uint64_t pools[] = { 100000, 1000000, 5000000 };
@@ -161,11 +242,9 @@ static bool whirlpool(struct econ *e)
 		if (r == 1)
 			m->owner_of_in[n++] = u->id;
 	}
-	if (n < WP_USERS)
-		return true; /* premix outputs stay as the users' coins */
-	/* Fees above what the margins pay (5 P2WPKH in, 5 out: < 520 vB):
-	 * the round waits and the premix outputs stay the users' coins. */
-	if (WP_USERS * PREMIX_MARGIN < e->feerate * 520)
+	/* Too few users, or fees above what the margins pay: the round
+	 * waits and the premix outputs stay the users' coins. */
+	if (n < WP_USERS || !mix_whirlpool_pays(e->feerate))
 		return true;
 	for (uint32_t i = 0; i < n; i++) {
 		struct sim_entity *u = &e->ent[m->owner_of_in[i]];
@@ -177,6 +256,7 @@ static bool whirlpool(struct econ *e)
 			u->has_reuse = true;
 		}
 	}
+	order_round(e, n, n, false);
 	int r = econ_pay_joint(e, &txid, &fee, m->in, n, m->dests, n);
 	if (r < 0)
 		return false;
@@ -266,6 +346,7 @@ static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
 	for (uint32_t i = 0; i < nd; i++)
 		if (!econ_fresh_key(e, &m->dests[i].key, &e->ent[m->dests[i].owner], "postmix"))
 			return -1;
+	order_round(e, n, nd, true);
 	int r = econ_pay_joint(e, txid, &fee, m->in, n, m->dests, nd);
 	if (r <= 0) {
 		e->why = r ? e->why : "internal: a WabiSabi round fell short of its fee";

@@ -8,6 +8,11 @@
  *   - WabiSabi: 15-60 P2WPKH/P2TR inputs of many users, every output a
  *     standard denomination (what is left pays the fee);
  *   - PayJoin: a payer's coin and the payee's coin in one payment.
+ * A round's inputs and outputs are ordered as its coordinator orders
+ * them, so no participant's position says who it is: Whirlpool's by
+ * BIP69 (inputs by txid as displayed, then vout; outputs by value, then
+ * script), WabiSabi's as Wasabi 2 does (inputs by value descending, then
+ * outpoint bytes; outputs by value descending, then script bytes).
  * Some users later receive on a postmix address again (address reuse
  * after mixing, which is how mixes bridge clusters in practice). */
 #ifndef PROCEEDS_SIMMIX_H
@@ -30,12 +35,25 @@ bool mix_block(struct econ *e) __attribute__((warn_unused_result));
 bool mix_payjoin(struct econ *e, struct sim_entity *u, bool *done)
 	__attribute__((warn_unused_result));
 
+/* Each Whirlpool premix output holds the pool plus this margin, which
+ * pays the mix's miner fee. */
+#define MIX_PREMIX_MARGIN 12000u
+
+/* The virtual size of a Whirlpool mix (5 P2WPKH inputs carrying the
+ * longest DER signatures, 5 P2WPKH outputs), from simtx's weight. */
+uint64_t mix_whirlpool_vsize(void);
+
+/* Whether the 5 premix margins pay a mix at feerate (sat/vB); when they
+ * do not, the round waits and the premix outputs stay the users' coins. */
+bool mix_whirlpool_pays(uint64_t feerate);
+
 #define MIX_JOIN_OUTS 12
 
 /* A WabiSabi round (15-40 users beside it) that coin joins: coin is the
  * pool index of a spendable P2WPKH or P2TR coin of any entity (a
  * criminal's), whose owner gets up to MIX_JOIN_OUTS standard denominations
- * at fresh keys (role "postmix"), first in the output order. Returns 1
+ * at fresh keys (role "postmix"), ordered among the others' as WabiSabi
+ * orders them (value descending, then script). Returns 1
  * when written: *txid, *share (the coin's value less its outputs: its part
  * of the fee and what no denomination covers), outs[0..*n_outs) the pool
  * indices of its outputs in vout order; 0 when too few users could join
