@@ -26,6 +26,10 @@ struct index {
 	uint64_t next_txnum, next_addr; /* counters inside the current block */
 	struct idx_tip committed;   /* as in LevelDB */
 	struct index_wbuf wb;       /* connected blocks not yet committed */
+	struct index_wbuf_async aw; /* the group being committed */
+	bool inflight;              /* aw holds a group ending at inflight_tip */
+	struct idx_tip inflight_tip;
+	char errmsg[640];
 	size_t block_mark;          /* where the current block's puts start */
 	uint32_t pending_txs, flush_txs;
 	struct index_cache txc;     /* txid -> txnum, n_out, outputs */
@@ -146,6 +150,7 @@ bool index_open(struct index **out, const char *dir, enum network net,
 	idx->read_only = opt->read_only;
 	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 100000;
 	index_wbuf_init(&idx->wb);
+	index_wbuf_async_init(&idx->aw);
 	idx_buf_init(&idx->buf);
 	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (128u << 20));
 	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (128u << 20));
@@ -180,6 +185,7 @@ void index_close(struct index *idx)
 {
 	if (!idx)
 		return;
+	index_wbuf_async_release(&idx->aw);
 	store_close(idx->st);
 	index_wbuf_release(&idx->wb);
 	index_cache_release(&idx->txc);
@@ -225,11 +231,77 @@ void index_get_stats(const struct index *idx, struct index_stats *out)
 	out->cache_bytes = index_cache_bytes(&idx->txc) + index_cache_bytes(&idx->addrc);
 }
 
+/* Forgets the blocks not committed and the caches (which may hold them),
+ * and rereads the committed tip. */
+static bool drop_pending(struct index *idx, const char **why)
+{
+	index_wbuf_rollback(&idx->wb, 0);
+	idx->pending_txs = 0;
+	index_cache_clear(&idx->txc);
+	index_cache_clear(&idx->addrc);
+	return load_tip(idx, why);
+}
+
+/* Waits for the group write in flight; when it succeeded its tip is
+ * committed. When it failed, the blocks connected since are dropped too
+ * (they build on the lost group) and the index is back at its committed
+ * tip. */
+static bool settle(struct index *idx, const char **why)
+{
+	const char *w, *w2;
+
+	if (!idx->inflight)
+		return true;
+	idx->inflight = false;
+	if (index_wbuf_async_wait(&idx->aw, &w)) {
+		idx->committed = idx->inflight_tip;
+		idx->has_committed = true;
+		return true;
+	}
+	snprintf(idx->errmsg, sizeof(idx->errmsg), "committing the blocks up to "
+		 "height %u: %s", idx->inflight_tip.height, w);
+	*why = idx->errmsg;
+	if (!drop_pending(idx, &w2))
+		idx->has_tip = false;
+	return false;
+}
+
+/* Every entry of the old generations is in LevelDB once no write is in
+ * flight, so they may go. */
+static void rotate_full(struct index *idx)
+{
+	assert(!idx->inflight);
+	if (index_cache_full(&idx->txc))
+		index_cache_rotate(&idx->txc);
+	if (index_cache_full(&idx->addrc))
+		index_cache_rotate(&idx->addrc);
+}
+
+/* Hands the pending group with its tip to the writer thread. */
+static bool flush_async(struct index *idx, const char **why)
+{
+	uint8_t tipv[IDX_TIP_LEN];
+
+	if (!settle(idx, why))
+		return false;
+	rotate_full(idx);
+	idx_tip_encode(tipv, &idx->tip);
+	if (!index_wbuf_async_start(&idx->aw, &idx->wb, idx->st, key_tip,
+				    sizeof(key_tip) - 1, tipv, sizeof(tipv), why))
+		return false;
+	idx->inflight = true;
+	idx->inflight_tip = idx->tip;
+	idx->pending_txs = 0;
+	return true;
+}
+
 bool index_flush(struct index *idx, bool sync, const char **why)
 {
 	uint8_t tipv[IDX_TIP_LEN];
 
 	assert(!idx->read_only);
+	if (!settle(idx, why))
+		return false;
 	if (!idx->has_tip)
 		return true;
 	if (idx->pending_txs || !idx->has_committed ||
@@ -243,12 +315,7 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 		idx->has_committed = true;
 		idx->pending_txs = 0;
 	}
-	/* Every entry of the young generations is now in LevelDB, so the
-	 * old ones may go. */
-	if (index_cache_full(&idx->txc))
-		index_cache_rotate(&idx->txc);
-	if (index_cache_full(&idx->addrc))
-		index_cache_rotate(&idx->addrc);
+	rotate_full(idx);
 	return true;
 }
 
@@ -256,11 +323,9 @@ bool index_flush(struct index *idx, bool sync, const char **why)
  * disconnect or a failed write. */
 bool index_reload(struct index *idx, const char **why)
 {
-	index_wbuf_rollback(&idx->wb, 0);
-	idx->pending_txs = 0;
-	index_cache_clear(&idx->txc);
-	index_cache_clear(&idx->addrc);
-	return load_tip(idx, why);
+	if (!settle(idx, why))
+		return false;
+	return drop_pending(idx, why);
 }
 
 /* ---- connecting ---- */
@@ -605,6 +670,6 @@ bool index_connect_block(struct index *idx, const struct block *b,
 	idx->stats.blocks++;
 	idx->stats.txs += b->n_tx;
 	if (idx->pending_txs >= idx->flush_txs)
-		return index_flush(idx, false, why);
+		return flush_async(idx, why);
 	return true;
 }

@@ -2,6 +2,8 @@
 #include "proceeds/index_wbuf.h"
 #include "proceeds/store.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,4 +139,76 @@ bool index_wbuf_write(struct index_wbuf *w, struct store *st,
 	if (ok)
 		w->n = w->used = 0;
 	return ok;
+}
+
+void index_wbuf_async_init(struct index_wbuf_async *a)
+{
+	memset(a, 0, sizeof(*a));
+	index_wbuf_init(&a->wb);
+	a->ok = true;
+}
+
+void index_wbuf_async_release(struct index_wbuf_async *a)
+{
+	const char *why;
+	if (!index_wbuf_async_wait(a, &why))
+		a->ok = true;
+	index_wbuf_release(&a->wb);
+}
+
+static void *async_main(void *arg)
+{
+	struct index_wbuf_async *a = arg;
+	const char *why = NULL;
+
+	a->ok = index_wbuf_write(&a->wb, a->st, a->key, a->klen, a->val, a->vlen,
+				 false, &why);
+	/* The store's message lives in this thread's storage: copy it. */
+	if (!a->ok)
+		snprintf(a->why, sizeof(a->why), "%s", why);
+	return NULL;
+}
+
+bool index_wbuf_async_wait(struct index_wbuf_async *a, const char **why)
+{
+	if (a->running) {
+		pthread_t *t = a->thread;
+		pthread_join(*t, NULL);
+		free(t);
+		a->thread = NULL;
+		a->running = false;
+	}
+	if (a->ok)
+		return true;
+	a->wb.n = a->wb.used = 0;
+	*why = a->why;
+	return false;
+}
+
+bool index_wbuf_async_start(struct index_wbuf_async *a, struct index_wbuf *w,
+			    struct store *st, const void *key, size_t klen,
+			    const void *val, size_t vlen, const char **why)
+{
+	if (!index_wbuf_async_wait(a, why)) {
+		a->ok = true;
+		return false;
+	}
+	assert(klen <= sizeof(a->key) && vlen <= sizeof(a->val));
+	struct index_wbuf tmp = a->wb;
+	a->wb = *w;
+	*w = tmp;
+	w->n = w->used = 0;
+	a->st = st;
+	memcpy(a->key, key, klen);
+	memcpy(a->val, val, vlen);
+	a->klen = klen;
+	a->vlen = vlen;
+	pthread_t *t = malloc(sizeof(*t));
+	if (!t || pthread_create(t, NULL, async_main, a) != 0) {
+		fputs("proceeds: cannot start the index writer thread\n", stderr);
+		abort();
+	}
+	a->thread = t;
+	a->running = true;
+	return true;
 }
