@@ -225,6 +225,10 @@ static void bench_queries(const char *dir, const struct gen *g)
 		t[n++] = now_s() - t0;
 	}
 	qsort(t, n, sizeof(t[0]), cmp_d);
+	printf("  on disk by table (MiB, LevelDB's estimate):");
+	for (const char *p = "AHRSTXah"; *p; p++)
+		printf(" %c %.1f", *p, store_approx_size(index_store(idx), p, 1) / 1048576.0);
+	printf("\n");
 	printf("  point query (txid -> tx record -> spent-by of vout 0), %zu random txids:\n"
 	       "    median %.1f us, p99 %.1f us\n", n, t[n / 2] * 1e6, t[n * 99 / 100] * 1e6);
 	index_close(idx);

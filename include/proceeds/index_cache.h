@@ -28,6 +28,11 @@ struct index_cache {
 	uint64_t hits, misses;
 };
 
+/* A fast 64-bit hash of a short key, eight bytes per step (the keys are
+ * txids and owner keys, mostly hash output already). In-memory use only:
+ * the value may differ between machines. */
+uint64_t index_cache_hash(const uint8_t *key, size_t len);
+
 /* budget: bytes one generation may hold (arena + slots) before
  * index_cache_full says so; at least 64 KiB is used. */
 void index_cache_init(struct index_cache *c, size_t budget);
@@ -39,6 +44,16 @@ void index_cache_clear(struct index_cache *c);
 /* The value of key, borrowed until the next put/rotate/clear, or NULL. */
 const uint8_t *index_cache_get(struct index_cache *c, const uint8_t *key,
 			       size_t klen, size_t *vlen);
+
+/* Hints that key will be looked up soon, in two rounds over a batch of
+ * keys (a block's inputs): _slots for every key, then _entry for every
+ * key, which reads the slots the first round fetched. Lookups then find
+ * their memory cached instead of waiting on two misses each in turn.
+ * Never changes the cache. */
+void index_cache_prefetch_slots(const struct index_cache *c, const uint8_t *key,
+				size_t klen);
+void index_cache_prefetch_entry(const struct index_cache *c, const uint8_t *key,
+				size_t klen);
 
 /* Inserts or replaces key in the young generation and returns the vlen
  * bytes to fill, borrowed until the next put/rotate/clear. Aborts on out
