@@ -57,16 +57,6 @@ void index_bloom_add(struct index_bloom *b, const uint8_t *key, size_t len)
 	b->bits[(h1 & b->mask) >> 6] |= key_mask(h2);
 }
 
-void index_bloom_prefetch(const struct index_bloom *b, const uint8_t *key,
-			  size_t len)
-{
-	uint64_t h1, h2;
-	if (!b->bits)
-		return;
-	hashes(&h1, &h2, key, len);
-	__builtin_prefetch(&b->bits[(h1 & b->mask) >> 6]);
-}
-
 bool index_bloom_may_have(const struct index_bloom *b, const uint8_t *key,
 			  size_t len)
 {

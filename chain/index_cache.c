@@ -135,34 +135,6 @@ const uint8_t *index_cache_get(struct index_cache *c, const uint8_t *key,
 	return NULL;
 }
 
-void index_cache_prefetch_slots(const struct index_cache *c, const uint8_t *key,
-				size_t klen)
-{
-	uint32_t h = key_hash(key, klen);
-	for (int gi = 0; gi < 2; gi++)
-		__builtin_prefetch(&c->gen[gi].slots[h & c->gen[gi].mask]);
-}
-
-/* The entry of the first slot with the key's hash tag (nearly always the
- * key's own). */
-void index_cache_prefetch_entry(const struct index_cache *c, const uint8_t *key,
-				size_t klen)
-{
-	uint32_t h = key_hash(key, klen);
-	for (int gi = 0; gi < 2; gi++) {
-		const struct index_cache_gen *g = &c->gen[gi];
-		for (uint32_t i = h & g->mask, n = 0; n < 4; i = (i + 1) & g->mask, n++) {
-			uint64_t s = g->slots[i];
-			if (!s)
-				break;
-			if ((uint32_t)(s >> 32) == h) {
-				__builtin_prefetch(g->arena + (uint32_t)s - 1);
-				return;
-			}
-		}
-	}
-}
-
 static void gen_grow(struct index_cache_gen *g)
 {
 	uint32_t n = (g->mask + 1) * 2;

@@ -26,6 +26,7 @@ struct index_options {
 	size_t tx_cache_bytes;  /* per generation; 0 = 128 MiB */
 	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB */
 	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
+	size_t write_buffer_bytes; /* LevelDB memtable; 0 = 128 MiB */
 	uint32_t flush_txs;     /* commit after this many txs; 0 = 100000 */
 	size_t bloom_bytes;     /* filter of known addresses; 0 = 128 MiB,
 	                         * 1 = none */

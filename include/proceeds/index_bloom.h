@@ -21,10 +21,6 @@ void index_bloom_release(struct index_bloom *b);
 
 void index_bloom_add(struct index_bloom *b, const uint8_t *key, size_t len);
 
-/* Hints that key will be tested or added soon. */
-void index_bloom_prefetch(const struct index_bloom *b, const uint8_t *key,
-			  size_t len);
-
 /* False only when key was never added. */
 bool index_bloom_may_have(const struct index_bloom *b, const uint8_t *key,
 			  size_t len);

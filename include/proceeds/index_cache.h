@@ -45,16 +45,6 @@ void index_cache_clear(struct index_cache *c);
 const uint8_t *index_cache_get(struct index_cache *c, const uint8_t *key,
 			       size_t klen, size_t *vlen);
 
-/* Hints that key will be looked up soon, in two rounds over a batch of
- * keys (a block's inputs): _slots for every key, then _entry for every
- * key, which reads the slots the first round fetched. Lookups then find
- * their memory cached instead of waiting on two misses each in turn.
- * Never changes the cache. */
-void index_cache_prefetch_slots(const struct index_cache *c, const uint8_t *key,
-				size_t klen);
-void index_cache_prefetch_entry(const struct index_cache *c, const uint8_t *key,
-				size_t klen);
-
 /* Inserts or replaces key in the young generation and returns the vlen
  * bytes to fill, borrowed until the next put/rotate/clear. Aborts on out
  * of memory. klen <= INDEX_CACHE_KEY_MAX. */
