@@ -39,6 +39,8 @@ struct index {
 	struct idx_tx cur;          /* the tx being connected; arrays reused */
 	uint32_t in_cap, out_cap;
 	struct index_stats stats;
+	bool adapt;                 /* move budget between the caches */
+	uint64_t seen_tx_misses, seen_addr_misses;
 };
 
 static bool load_tip(struct index *idx, const char **why)
@@ -151,19 +153,23 @@ bool index_open(struct index **out, const char *dir, enum network net,
 		return (*why = "out of memory"), false;
 	idx->net = net;
 	idx->read_only = opt->read_only;
-	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 100000;
+	/* Defaults sized so that a 10M-tx bulk load peaks under 1.5 GiB
+	 * (bench/RESULTS.md): two groups exist at once with the writer
+	 * thread, so they are half the size they were. */
+	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 50000;
 	index_wbuf_init(&idx->wb);
 	index_wbuf_async_init(&idx->aw);
 	idx_buf_init(&idx->buf);
-	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (128u << 20));
+	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (96u << 20));
 	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (128u << 20));
+	idx->adapt = !opt->tx_cache_bytes && !opt->addr_cache_bytes;
 	if (!open_store(idx, dir, opt, why) ||
 	    !check_meta(idx, why) || !load_tip(idx, why)) {
 		index_close(idx);
 		return false;
 	}
 	if (!opt->read_only)
-		fill_bloom(idx, opt->bloom_bytes ? opt->bloom_bytes : (128u << 20));
+		fill_bloom(idx, opt->bloom_bytes ? opt->bloom_bytes : (64u << 20));
 	*out = idx;
 	return true;
 }
@@ -271,9 +277,40 @@ static bool settle(struct index *idx, const char **why)
 
 /* Every entry of the old generations is in LevelDB once no write is in
  * flight, so they may go. */
+#define ADAPT_STEP ((size_t)8 << 20)
+#define ADAPT_MIN ((size_t)32 << 20)
+
+/* Moves a step of budget to the cache whose misses cost more LevelDB
+ * reads since the last look (a txid miss costs two, `T` then `X`; an
+ * address miss one): on chains that reuse old addresses a lot, the
+ * address cache needs the room more than the txid cache. The sum, and
+ * so the memory bound, stays the same. */
+static void rebalance(struct index *idx)
+{
+	/* index_cache_clear restarts the counters. */
+	uint64_t mt = 2 * (idx->txc.misses - (idx->txc.misses >= idx->seen_tx_misses ?
+					      idx->seen_tx_misses : 0));
+	uint64_t ma = idx->addrc.misses - (idx->addrc.misses >= idx->seen_addr_misses ?
+					   idx->seen_addr_misses : 0);
+	struct index_cache *from = NULL, *to = NULL;
+
+	idx->seen_tx_misses = idx->txc.misses;
+	idx->seen_addr_misses = idx->addrc.misses;
+	if (ma > 2 * mt + 1000)
+		from = &idx->txc, to = &idx->addrc;
+	else if (mt > 2 * ma + 1000)
+		from = &idx->addrc, to = &idx->txc;
+	if (!from || from->budget < ADAPT_MIN + ADAPT_STEP)
+		return;
+	from->budget -= ADAPT_STEP;
+	to->budget += ADAPT_STEP;
+}
+
 static void rotate_full(struct index *idx)
 {
 	assert(!idx->inflight);
+	if (idx->adapt)
+		rebalance(idx);
 	if (index_cache_full(&idx->txc))
 		index_cache_rotate(&idx->txc);
 	if (index_cache_full(&idx->addrc))

@@ -23,12 +23,14 @@ struct store;
 struct index_options {
 	bool create;            /* create an empty index if none */
 	bool read_only;         /* queries only; connect/disconnect assert */
-	size_t tx_cache_bytes;  /* per generation; 0 = 128 MiB */
-	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB */
+	size_t tx_cache_bytes;  /* per generation; 0 = 96 MiB */
+	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB. When both
+	                         * are 0, budget moves between the two by
+	                         * their misses (the sum stays) */
 	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
 	size_t write_buffer_bytes; /* LevelDB memtable; 0 = 128 MiB */
-	uint32_t flush_txs;     /* commit after this many txs; 0 = 100000 */
-	size_t bloom_bytes;     /* filter of known addresses; 0 = 128 MiB,
+	uint32_t flush_txs;     /* commit after this many txs; 0 = 50000 */
+	size_t bloom_bytes;     /* filter of known addresses; 0 = 64 MiB,
 	                         * 1 = none */
 };
 
