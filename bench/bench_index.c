@@ -54,6 +54,16 @@ static double now_s(void)
 	return clock_s(CLOCK_MONOTONIC);
 }
 
+/* User + system CPU of every thread of the process so far (LevelDB's
+ * background compaction included). */
+static double proc_cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 static void pool_add(struct gen *g, const struct hash256 *txid, uint32_t vout,
 		     uint64_t value)
 {
@@ -215,13 +225,17 @@ static void bench_queries(const char *dir, const struct gen *g)
 		t[n++] = now_s() - t0;
 	}
 	qsort(t, n, sizeof(t[0]), cmp_d);
+	printf("  on disk by table (MiB, LevelDB's estimate):");
+	for (const char *p = "AHRSTXah"; *p; p++)
+		printf(" %c %.1f", *p, store_approx_size(index_store(idx), p, 1) / 1048576.0);
+	printf("\n");
 	printf("  point query (txid -> tx record -> spent-by of vout 0), %zu random txids:\n"
 	       "    median %.1f us, p99 %.1f us\n", n, t[n / 2] * 1e6, t[n * 99 / 100] * 1e6);
 	index_close(idx);
 }
 
 struct run {
-	double wall, cpu;
+	double wall, cpu, proc_cpu, gen_cpu;
 	uint64_t blk_bytes;
 	struct index_stats st;
 };
@@ -235,6 +249,18 @@ static void build(struct run *r, struct gen *g, const char *dir, uint64_t target
 	struct block b;
 	struct index *idx;
 	struct index_options o = { .create = true };
+	const char *mib = getenv("PROCEEDS_BENCH_INDEX_MIB");
+	unsigned long m[5] = { 0, 0, 0, 0, 0 };
+
+	/* "tx addr bloom memtable commit-txs": cache sizes per generation,
+	 * filter and LevelDB memtable in MiB (0 = the default). */
+	if (mib && sscanf(mib, "%lu %lu %lu %lu %lu", &m[0], &m[1], &m[2], &m[3], &m[4]) >= 1) {
+		o.tx_cache_bytes = m[0] << 20;
+		o.addr_cache_bytes = m[1] << 20;
+		o.bloom_bytes = m[2] << 20;
+		o.write_buffer_bytes = m[3] << 20;
+		o.flush_txs = (uint32_t)m[4];
+	}
 	const char *why;
 
 	if (!index_open(&idx, dir, NETWORK_MAIN, &o, &why)) {
@@ -242,8 +268,11 @@ static void build(struct run *r, struct gen *g, const char *dir, uint64_t target
 		exit(1);
 	}
 	block_init(&b);
+	double p0 = proc_cpu_s();
 	for (uint32_t h = 0; g->txs < target; h++) {
+		double g0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 		gen_block(g, &raw, &prev, h);
+		r->gen_cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - g0;
 		double t0 = now_s(), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 		if (!block_parse(&b, raw.p, raw.len, &why) ||
 		    !index_connect_block(idx, &b, h, &why) ||
@@ -259,6 +288,7 @@ static void build(struct run *r, struct gen *g, const char *dir, uint64_t target
 	}
 	index_get_stats(idx, &r->st);
 	index_close(idx);
+	r->proc_cpu = proc_cpu_s() - p0 - r->gen_cpu;
 	block_release(&b);
 	hc_buf_free(&raw);
 }
@@ -275,16 +305,21 @@ static void run_size(uint64_t target)
 	build(&r, &g, dir, target);
 	getrusage(RUSAGE_SELF, &ru);
 	uint64_t isz = dir_bytes(dir);
+	double load[3] = { 0, 0, 0 };
+	if (getloadavg(load, 3) < 0)
+		load[0] = -1;
 	const struct index_stats *st = &r.st;
 	printf("index bench: %llu txs, %llu inputs, %llu outputs, %llu addresses, %llu blocks\n"
-	       "  %.1f s parse+connect+commit: %.0f tx/s (main thread CPU %.1f s: %.0f tx per CPU s)\n"
+	       "  %.1f s parse+connect+commit: %.0f tx/s wall (load average %.2f)\n"
+	       "  main thread CPU %.1f s: %.0f tx per CPU s; all threads (LevelDB's included,\n"
+	       "  generator excluded) %.1f CPU s: %.0f tx per CPU s\n"
 	       "  peak RSS %.0f MiB (whole bench process)\n"
 	       "  index %.1f MiB vs blk data %.1f MiB (ratio %.2f)\n"
 	       "  tx cache hit rate %.1f%%, address cache hit rate %.1f%%\n",
 	       (unsigned long long)st->txs, (unsigned long long)st->inputs,
 	       (unsigned long long)st->outputs, (unsigned long long)st->new_addrs,
-	       (unsigned long long)st->blocks, r.wall, st->txs / r.wall, r.cpu,
-	       st->txs / r.cpu, ru.ru_maxrss / 1024.0, isz / 1048576.0,
+	       (unsigned long long)st->blocks, r.wall, st->txs / r.wall, load[0], r.cpu,
+	       st->txs / r.cpu, r.proc_cpu, st->txs / r.proc_cpu, ru.ru_maxrss / 1024.0, isz / 1048576.0,
 	       r.blk_bytes / 1048576.0, (double)isz / r.blk_bytes,
 	       100.0 * st->tx_cache_hits / (st->tx_cache_hits + st->tx_cache_misses + 1),
 	       100.0 * st->addr_cache_hits / (st->addr_cache_hits + st->addr_cache_misses + 1));

@@ -26,6 +26,10 @@ struct index {
 	uint64_t next_txnum, next_addr; /* counters inside the current block */
 	struct idx_tip committed;   /* as in LevelDB */
 	struct index_wbuf wb;       /* connected blocks not yet committed */
+	struct index_wbuf_async aw; /* the group being committed */
+	bool inflight;              /* aw holds a group ending at inflight_tip */
+	struct idx_tip inflight_tip;
+	char errmsg[640];
 	size_t block_mark;          /* where the current block's puts start */
 	uint32_t pending_txs, flush_txs;
 	struct index_cache txc;     /* txid -> txnum, n_out, outputs */
@@ -35,6 +39,8 @@ struct index {
 	struct idx_tx cur;          /* the tx being connected; arrays reused */
 	uint32_t in_cap, out_cap;
 	struct index_stats stats;
+	bool adapt;                 /* move budget between the caches */
+	uint64_t seen_tx_misses, seen_addr_misses;
 };
 
 static bool load_tip(struct index *idx, const char **why)
@@ -110,7 +116,10 @@ static bool open_store(struct index *idx, const char *dir,
 	struct store_options so = {
 		.create = opt->create && !opt->read_only,
 		.cache_bytes = opt->db_cache_bytes,
-		.write_buffer = opt->read_only ? (4u << 20) : 0,
+		/* A big memtable: fewer level-0 files, so compaction (half
+		 * the CPU of a bulk load) merges less often. */
+		.write_buffer = opt->read_only ? (4u << 20) :
+			opt->write_buffer_bytes ? opt->write_buffer_bytes : (128u << 20),
 		.read_only = opt->read_only,
 	};
 	return store_open(&idx->st, dir, &so, why);
@@ -144,18 +153,23 @@ bool index_open(struct index **out, const char *dir, enum network net,
 		return (*why = "out of memory"), false;
 	idx->net = net;
 	idx->read_only = opt->read_only;
-	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 100000;
+	/* Defaults sized so that a 10M-tx bulk load peaks under 1.5 GiB
+	 * (bench/RESULTS.md): two groups exist at once with the writer
+	 * thread, so they are half the size they were. */
+	idx->flush_txs = opt->flush_txs ? opt->flush_txs : 50000;
 	index_wbuf_init(&idx->wb);
+	index_wbuf_async_init(&idx->aw);
 	idx_buf_init(&idx->buf);
-	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (128u << 20));
+	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (96u << 20));
 	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (128u << 20));
+	idx->adapt = !opt->tx_cache_bytes && !opt->addr_cache_bytes;
 	if (!open_store(idx, dir, opt, why) ||
 	    !check_meta(idx, why) || !load_tip(idx, why)) {
 		index_close(idx);
 		return false;
 	}
 	if (!opt->read_only)
-		fill_bloom(idx, opt->bloom_bytes ? opt->bloom_bytes : (128u << 20));
+		fill_bloom(idx, opt->bloom_bytes ? opt->bloom_bytes : (64u << 20));
 	*out = idx;
 	return true;
 }
@@ -180,6 +194,7 @@ void index_close(struct index *idx)
 {
 	if (!idx)
 		return;
+	index_wbuf_async_release(&idx->aw);
 	store_close(idx->st);
 	index_wbuf_release(&idx->wb);
 	index_cache_release(&idx->txc);
@@ -225,11 +240,108 @@ void index_get_stats(const struct index *idx, struct index_stats *out)
 	out->cache_bytes = index_cache_bytes(&idx->txc) + index_cache_bytes(&idx->addrc);
 }
 
+/* Forgets the blocks not committed and the caches (which may hold them),
+ * and rereads the committed tip. */
+static bool drop_pending(struct index *idx, const char **why)
+{
+	index_wbuf_rollback(&idx->wb, 0);
+	idx->pending_txs = 0;
+	index_cache_clear(&idx->txc);
+	index_cache_clear(&idx->addrc);
+	return load_tip(idx, why);
+}
+
+/* Waits for the group write in flight; when it succeeded its tip is
+ * committed. When it failed, the blocks connected since are dropped too
+ * (they build on the lost group) and the index is back at its committed
+ * tip. */
+static bool settle(struct index *idx, const char **why)
+{
+	const char *w, *w2;
+
+	if (!idx->inflight)
+		return true;
+	idx->inflight = false;
+	if (index_wbuf_async_wait(&idx->aw, &w)) {
+		idx->committed = idx->inflight_tip;
+		idx->has_committed = true;
+		return true;
+	}
+	snprintf(idx->errmsg, sizeof(idx->errmsg), "committing the blocks up to "
+		 "height %u: %s", idx->inflight_tip.height, w);
+	*why = idx->errmsg;
+	if (!drop_pending(idx, &w2))
+		idx->has_tip = false;
+	return false;
+}
+
+/* Every entry of the old generations is in LevelDB once no write is in
+ * flight, so they may go. */
+#define ADAPT_STEP ((size_t)8 << 20)
+#define ADAPT_MIN ((size_t)32 << 20)
+
+/* Moves a step of budget to the cache whose misses cost more LevelDB
+ * reads since the last look (a txid miss costs two, `T` then `X`; an
+ * address miss one): on chains that reuse old addresses a lot, the
+ * address cache needs the room more than the txid cache. The sum, and
+ * so the memory bound, stays the same. */
+static void rebalance(struct index *idx)
+{
+	/* index_cache_clear restarts the counters. */
+	uint64_t mt = 2 * (idx->txc.misses - (idx->txc.misses >= idx->seen_tx_misses ?
+					      idx->seen_tx_misses : 0));
+	uint64_t ma = idx->addrc.misses - (idx->addrc.misses >= idx->seen_addr_misses ?
+					   idx->seen_addr_misses : 0);
+	struct index_cache *from = NULL, *to = NULL;
+
+	idx->seen_tx_misses = idx->txc.misses;
+	idx->seen_addr_misses = idx->addrc.misses;
+	if (ma > 2 * mt + 1000)
+		from = &idx->txc, to = &idx->addrc;
+	else if (mt > 2 * ma + 1000)
+		from = &idx->addrc, to = &idx->txc;
+	if (!from || from->budget < ADAPT_MIN + ADAPT_STEP)
+		return;
+	from->budget -= ADAPT_STEP;
+	to->budget += ADAPT_STEP;
+}
+
+static void rotate_full(struct index *idx)
+{
+	assert(!idx->inflight);
+	if (idx->adapt)
+		rebalance(idx);
+	if (index_cache_full(&idx->txc))
+		index_cache_rotate(&idx->txc);
+	if (index_cache_full(&idx->addrc))
+		index_cache_rotate(&idx->addrc);
+}
+
+/* Hands the pending group with its tip to the writer thread. */
+static bool flush_async(struct index *idx, const char **why)
+{
+	uint8_t tipv[IDX_TIP_LEN];
+
+	if (!settle(idx, why))
+		return false;
+	rotate_full(idx);
+	idx_tip_encode(tipv, &idx->tip);
+	if (!index_wbuf_async_start(&idx->aw, &idx->wb, idx->st, key_tip,
+				    sizeof(key_tip) - 1, tipv, sizeof(tipv), why))
+		return false;
+	idx->inflight = true;
+	idx->inflight_tip = idx->tip;
+	idx->pending_txs = 0;
+	return true;
+}
+
 bool index_flush(struct index *idx, bool sync, const char **why)
 {
 	uint8_t tipv[IDX_TIP_LEN];
 
 	assert(!idx->read_only);
+	if (!settle(idx, why))
+		return false;
 	if (!idx->has_tip)
 		return true;
 	if (idx->pending_txs || !idx->has_committed ||
@@ -243,12 +355,7 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 		idx->has_committed = true;
 		idx->pending_txs = 0;
 	}
-	/* Every entry of the young generations is now in LevelDB, so the
-	 * old ones may go. */
-	if (index_cache_full(&idx->txc))
-		index_cache_rotate(&idx->txc);
-	if (index_cache_full(&idx->addrc))
-		index_cache_rotate(&idx->addrc);
+	rotate_full(idx);
 	return true;
 }
 
@@ -256,11 +363,9 @@ bool index_flush(struct index *idx, bool sync, const char **why)
  * disconnect or a failed write. */
 bool index_reload(struct index *idx, const char **why)
 {
-	index_wbuf_rollback(&idx->wb, 0);
-	idx->pending_txs = 0;
-	index_cache_clear(&idx->txc);
-	index_cache_clear(&idx->addrc);
-	return load_tip(idx, why);
+	if (!settle(idx, why))
+		return false;
+	return drop_pending(idx, why);
 }
 
 /* ---- connecting ---- */
@@ -605,6 +710,6 @@ bool index_connect_block(struct index *idx, const struct block *b,
 	idx->stats.blocks++;
 	idx->stats.txs += b->n_tx;
 	if (idx->pending_txs >= idx->flush_txs)
-		return index_flush(idx, false, why);
+		return flush_async(idx, why);
 	return true;
 }

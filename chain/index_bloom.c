@@ -1,6 +1,8 @@
 /* Bloom filter over address owner keys (see index_bloom.h). */
 #include "proceeds/index_bloom.h"
 
+#include "proceeds/index_cache.h"
+
 #include <stdlib.h>
 
 #define BLOOM_K 6
@@ -25,17 +27,14 @@ void index_bloom_release(struct index_bloom *b)
 	b->bits = NULL;
 }
 
-/* Two independent 64-bit hashes (FNV-1a with two offsets): one picks the
- * word, the other the bits in it. */
+/* One 64-bit hash split in two: bits 6-29 pick the word (up to a 128 MiB
+ * filter; a larger one reuses a few bits), bits 30-63 and 0-1 the bits
+ * in it. */
 static void hashes(uint64_t *h1, uint64_t *h2, const uint8_t *key, size_t len)
 {
-	uint64_t a = 1469598103934665603ULL, c = 0x9e3779b97f4a7c15ULL;
-	for (size_t i = 0; i < len; i++) {
-		a = (a ^ key[i]) * 1099511628211ULL;
-		c = (c ^ key[i]) * 0x100000001b3ULL;
-	}
-	*h1 = a ^ (a >> 29);
-	*h2 = (c ^ (c >> 31)) | 1;
+	uint64_t h = index_cache_hash(key, len);
+	*h1 = h;
+	*h2 = h >> 30 | h << 34;
 }
 
 /* Register-blocked: all K bits of a key lie in one 64-bit word, so a

@@ -2,6 +2,8 @@
 #include "proceeds/index_wbuf.h"
 #include "proceeds/store.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,37 @@ static int cmp_entry(const void *a, const void *b)
 	return oa < ob ? -1 : oa > ob;
 }
 
+/* Sorts refs[0..n) by key. A stable counting pass on the first byte
+ * (the table) comes first; then only the tables whose keys did not
+ * already arrive in order need a comparison sort (X, a and H keys are
+ * appended in order: about a third of the puts). */
+static void sort_refs(struct index_wbuf *w)
+{
+	size_t start[257] = { 0 };
+	struct index_wbuf_ref *tmp;
+
+	if (w->n < 2)
+		return;
+	tmp = xrealloc(NULL, w->n * sizeof(*tmp));
+	for (size_t i = 0; i < w->n; i++)
+		start[(w->refs[i].k0 >> 56) + 1]++;
+	for (int c = 0; c < 256; c++)
+		start[c + 1] += start[c];
+	for (size_t i = 0; i < w->n; i++)
+		tmp[start[w->refs[i].k0 >> 56]++] = w->refs[i];
+	sort_arena = w->arena;
+	for (size_t lo = 0, c = 0; c < 256; lo = start[c++]) {
+		size_t n = start[c] - lo, i = 1;
+		while (i < n && cmp_entry(&tmp[lo + i - 1], &tmp[lo + i]) < 0)
+			i++;
+		if (i < n)
+			qsort(tmp + lo, n, sizeof(*tmp), cmp_entry);
+	}
+	free(w->refs);
+	w->refs = tmp;
+	w->cap_n = w->n;
+}
+
 bool index_wbuf_write(struct index_wbuf *w, struct store *st,
 		      const void *key, size_t klen, const void *val,
 		      size_t vlen, bool sync, const char **why)
@@ -121,8 +154,7 @@ bool index_wbuf_write(struct index_wbuf *w, struct store *st,
 	struct store_batch *b = store_batch_new();
 	if (!b)
 		return (*why = "out of memory"), false;
-	sort_arena = w->arena;
-	qsort(w->refs, w->n, sizeof(*w->refs), cmp_entry);
+	sort_refs(w);
 	for (size_t i = 0; i < w->n; i++) {
 		const uint8_t *e = w->arena + w->refs[i].off;
 		uint16_t kl;
@@ -137,4 +169,76 @@ bool index_wbuf_write(struct index_wbuf *w, struct store *st,
 	if (ok)
 		w->n = w->used = 0;
 	return ok;
+}
+
+void index_wbuf_async_init(struct index_wbuf_async *a)
+{
+	memset(a, 0, sizeof(*a));
+	index_wbuf_init(&a->wb);
+	a->ok = true;
+}
+
+void index_wbuf_async_release(struct index_wbuf_async *a)
+{
+	const char *why;
+	if (!index_wbuf_async_wait(a, &why))
+		a->ok = true;
+	index_wbuf_release(&a->wb);
+}
+
+static void *async_main(void *arg)
+{
+	struct index_wbuf_async *a = arg;
+	const char *why = NULL;
+
+	a->ok = index_wbuf_write(&a->wb, a->st, a->key, a->klen, a->val, a->vlen,
+				 false, &why);
+	/* The store's message lives in this thread's storage: copy it. */
+	if (!a->ok)
+		snprintf(a->why, sizeof(a->why), "%s", why);
+	return NULL;
+}
+
+bool index_wbuf_async_wait(struct index_wbuf_async *a, const char **why)
+{
+	if (a->running) {
+		pthread_t *t = a->thread;
+		pthread_join(*t, NULL);
+		free(t);
+		a->thread = NULL;
+		a->running = false;
+	}
+	if (a->ok)
+		return true;
+	a->wb.n = a->wb.used = 0;
+	*why = a->why;
+	return false;
+}
+
+bool index_wbuf_async_start(struct index_wbuf_async *a, struct index_wbuf *w,
+			    struct store *st, const void *key, size_t klen,
+			    const void *val, size_t vlen, const char **why)
+{
+	if (!index_wbuf_async_wait(a, why)) {
+		a->ok = true;
+		return false;
+	}
+	assert(klen <= sizeof(a->key) && vlen <= sizeof(a->val));
+	struct index_wbuf tmp = a->wb;
+	a->wb = *w;
+	*w = tmp;
+	w->n = w->used = 0;
+	a->st = st;
+	memcpy(a->key, key, klen);
+	memcpy(a->val, val, vlen);
+	a->klen = klen;
+	a->vlen = vlen;
+	pthread_t *t = malloc(sizeof(*t));
+	if (!t || pthread_create(t, NULL, async_main, a) != 0) {
+		fputs("proceeds: cannot start the index writer thread\n", stderr);
+		abort();
+	}
+	a->thread = t;
+	a->running = true;
+	return true;
 }

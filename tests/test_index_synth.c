@@ -259,6 +259,71 @@ static void test_wbuf(void **state)
 	helper_rm_rf(dir);
 }
 
+/* Two groups through the writer thread: tables arriving in order and
+ * out of order, keys alike in their first 16 bytes, repeated keys (the
+ * later put wins across the whole group, whatever its table). */
+static void test_wbuf_async(void **state)
+{
+	struct index_wbuf w;
+	struct index_wbuf_async a;
+	struct store *st;
+	struct store_options so = { .create = true };
+	char dir[256];
+	const char *why;
+	uint8_t key[24], *v;
+	size_t vl;
+	bool found;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", helper_tmpdir());
+	assert_true(store_open(&st, dir, &so, &why));
+	index_wbuf_init(&w);
+	index_wbuf_async_init(&a);
+	for (uint32_t g = 0; g < 2; g++) {
+		for (uint32_t i = 0; i < 3000; i++) {
+			uint32_t r = (i * 2654435761u) % 1000, val = g * 10000 + i;
+			memset(key, 'k', sizeof(key));
+			key[0] = 'X';
+			memcpy(key + 1, &(uint32_t){ __builtin_bswap32(g * 3000 + i) }, 4);
+			index_wbuf_put(&w, key, 5, &val, 4);
+			memset(key, 'k', sizeof(key));
+			key[0] = 'T';
+			memcpy(key + 20, &(uint32_t){ __builtin_bswap32(r) }, 4);
+			index_wbuf_put(&w, key, 24, &val, 4);
+		}
+		assert_true(index_wbuf_async_start(&a, &w, st, "Mtip", 4, &g, 4, &why));
+		assert_int_equal(index_wbuf_mark(&w), 0);
+	}
+	assert_true(index_wbuf_async_wait(&a, &why));
+	memset(key, 'k', sizeof(key));
+	key[0] = 'T';
+	for (uint32_t r = 0; r < 1000; r++) {
+		uint32_t last = 0;
+		for (uint32_t i = 0; i < 3000; i++)
+			if ((i * 2654435761u) % 1000 == r)
+				last = 10000 + i;
+		memcpy(key + 20, &(uint32_t){ __builtin_bswap32(r) }, 4);
+		assert_true(store_get(st, &v, &vl, &found, key, 24, &why));
+		assert_true(found && vl == 4 && memcmp(v, &last, 4) == 0);
+		free(v);
+	}
+	assert_true(store_get(st, &v, &vl, &found, "Mtip", 4, &why));
+	assert_true(found && vl == 4 && v[0] == 1);
+	free(v);
+	size_t nx = 0;
+	const uint8_t *k, *val;
+	size_t kl;
+	struct store_iter *it = store_iter_new(st, "X", 1, NULL, 0);
+	while (store_iter_next(it, &k, &kl, &val, &vl))
+		nx++;
+	store_iter_free(it);
+	assert_int_equal(nx, 6000);
+	index_wbuf_async_release(&a);
+	index_wbuf_release(&w);
+	store_close(st);
+	helper_rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_verify_tamper),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_wbuf),
+		cmocka_unit_test(test_wbuf_async),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -578,7 +578,7 @@ const struct cli_command cmd_index = {
 	"  --max-reorg N      refuse to disconnect more than N blocks; default 100\n"
 	"  --stop-height N    index no further than height N\n"
 	"  --commit-txs N     commit (atomically, with the tip) after every N\n"
-	"                     txs; default 100000. Smaller loses less on a\n"
+	"                     txs; default 50000. Smaller loses less on a\n"
 	"                     crash, larger is faster. With --rpc the index is\n"
 	"                     also committed whenever it reaches the node's tip\n"
 	"  --verify           check the index (every spent-by link matches an\n"

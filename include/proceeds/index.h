@@ -23,11 +23,14 @@ struct store;
 struct index_options {
 	bool create;            /* create an empty index if none */
 	bool read_only;         /* queries only; connect/disconnect assert */
-	size_t tx_cache_bytes;  /* per generation; 0 = 128 MiB */
-	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB */
+	size_t tx_cache_bytes;  /* per generation; 0 = 96 MiB */
+	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB. When both
+	                         * are 0, budget moves between the two by
+	                         * their misses (the sum stays) */
 	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
-	uint32_t flush_txs;     /* commit after this many txs; 0 = 100000 */
-	size_t bloom_bytes;     /* filter of known addresses; 0 = 128 MiB,
+	size_t write_buffer_bytes; /* LevelDB memtable; 0 = 128 MiB */
+	uint32_t flush_txs;     /* commit after this many txs; 0 = 50000 */
+	size_t bloom_bytes;     /* filter of known addresses; 0 = 64 MiB,
 	                         * 1 = none */
 };
 
@@ -45,14 +48,16 @@ bool index_open_query(struct index **out, bool *absent, const char *dir,
 	__attribute__((warn_unused_result));
 
 /* Closes without committing pending blocks (call index_flush first); a
- * crash-equivalent. idx may be NULL. */
+ * crash-equivalent: a group already being committed on the writer thread
+ * is waited for. idx may be NULL. */
 void index_close(struct index *idx);
 
 /* The tip including blocks connected but not yet committed. False when
  * the index holds no block. */
 bool index_tip(const struct index *idx, struct idx_tip *out);
 
-/* The committed tip (what a crash now would leave). */
+/* The committed tip (what a crash now would leave, at least: a group
+ * being written on the writer thread counts once the write is done). */
 bool index_committed_tip(const struct index *idx, struct idx_tip *out);
 
 /* The database, borrowed until index_close; for queries (index_query.h). */
@@ -61,13 +66,20 @@ enum network index_network(const struct index *idx);
 
 /* Connects b as the block at height, which must be tip+1 (0 on an empty
  * index) and extend the tip by its prev hash. Every input must spend an
- * output already indexed. On failure nothing of b is kept, the blocks
- * before it are committed, and the index stays usable. b is borrowed. */
+ * output already indexed. Every flush_txs transactions the connected
+ * blocks are handed, as one atomic group with their tip, to a writer
+ * thread, and connecting goes on meanwhile (one group in flight at most).
+ * On failure nothing of b is kept, the blocks before it are committed,
+ * and the index stays usable; but when the failure is a failed write of
+ * an earlier group (I/O), the index goes back to its committed tip (see
+ * index_committed_tip) and the caller must resume from there. b is
+ * borrowed. */
 bool index_connect_block(struct index *idx, const struct block *b,
 			 uint32_t height, const char **why)
 	__attribute__((warn_unused_result));
 
-/* Commits the connected blocks with their tip (sync: fsync first). */
+/* Commits the connected blocks with their tip (sync: fsync first), after
+ * the group in flight; returns when both are written. */
 bool index_flush(struct index *idx, bool sync, const char **why)
 	__attribute__((warn_unused_result));
 

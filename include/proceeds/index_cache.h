@@ -28,6 +28,11 @@ struct index_cache {
 	uint64_t hits, misses;
 };
 
+/* A fast 64-bit hash of a short key, eight bytes per step (the keys are
+ * txids and owner keys, mostly hash output already). In-memory use only:
+ * the value may differ between machines. */
+uint64_t index_cache_hash(const uint8_t *key, size_t len);
+
 /* budget: bytes one generation may hold (arena + slots) before
  * index_cache_full says so; at least 64 KiB is used. */
 void index_cache_init(struct index_cache *c, size_t budget);
