@@ -122,7 +122,7 @@ static bool list_dir(struct blkdir *d, const char *dir, const char **why)
 	unsigned no;
 	bool ok = true;
 	if (!dh)
-		return *why = errorf("%s: %s", dir, strerror(errno)), false;
+		return *why = errorf("cannot read the directory: %s", strerror(errno)), false;
 	while (ok && (e = readdir(dh))) {
 		if (file_number(&no, e->d_name, "blk"))
 			ok = push_file(&d->blk, &d->n_blk, dir, e->d_name, no, why);

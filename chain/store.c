@@ -80,6 +80,15 @@ static bool mkdir_p(const char *dir)
 	return mkdir(buf, 0700) == 0 || errno == EEXIST;
 }
 
+/* A LevelDB database always has a CURRENT file. */
+static bool has_database(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/CURRENT", dir);
+	return stat(path, &st) == 0;
+}
+
 bool store_open(struct store **out, const char *dir,
 		const struct store_options *o, const char **why)
 {
@@ -89,6 +98,12 @@ bool store_open(struct store **out, const char *dir,
 	*out = NULL;
 	if (!s)
 		return (*why = "out of memory"), false;
+	if (!o->create && !has_database(dir)) {
+		/* LevelDB would create the directory before failing, and say
+		 * so in terms of its options. */
+		free(s);
+		return (*why = "no proceeds database in this directory"), false;
+	}
 	if (o->create && !mkdir_p(dir)) {
 		free(s);
 		return (*why = "cannot create the database directory"), false;
