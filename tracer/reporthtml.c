@@ -10,24 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *reporthtml_entity(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	}
+	if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+		return "&#xfffd;";
+	return NULL;
+}
+
 void reporthtml_escape(FILE *f, const char *s)
 {
 	if (!s)
 		return;
 	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-				fputs("&#xfffd;", f);
-			else
-				fputc(c, f);
-		}
+		const char *ent = reporthtml_entity((unsigned char)*s);
+		if (ent)
+			fputs(ent, f);
+		else
+			fputc(*s, f);
 	}
 }
 

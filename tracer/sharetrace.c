@@ -1,5 +1,6 @@
 /* Reading a trace result for sharing, and the sharing writers' helpers. */
 #include "proceeds/sharetrace.h"
+#include "proceeds/reporthtml.h"
 #include "proceeds/hex.h"
 #include "proceeds/jcs.h"
 
@@ -300,14 +301,11 @@ void share_buf_printf(struct share_buf *b, const char *fmt, ...)
 void share_buf_html(struct share_buf *b, const char *s)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '&': share_buf_printf(b, "&amp;"); break;
-		case '<': share_buf_printf(b, "&lt;"); break;
-		case '>': share_buf_printf(b, "&gt;"); break;
-		case '"': share_buf_printf(b, "&quot;"); break;
-		case '\'': share_buf_printf(b, "&#39;"); break;
-		default: share_buf_printf(b, "%c", *s); break;
-		}
+		const char *ent = reporthtml_entity((unsigned char)*s);
+		if (ent)
+			share_buf_printf(b, "%s", ent);
+		else
+			share_buf_printf(b, "%c", *s);
 	}
 }
 

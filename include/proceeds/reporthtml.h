@@ -19,4 +19,9 @@ void reporthtml_write(FILE *f, const json_t *report);
  * element content and attribute values alike. NULL writes nothing. */
 void reporthtml_escape(FILE *f, const char *s);
 
+/* The entity that replaces byte c in HTML text or attributes (markup
+ * characters, and control bytes as U+FFFD), or NULL when c stands as is.
+ * The one escaping rule of every HTML proceeds writes. Static string. */
+const char *reporthtml_entity(unsigned char c);
+
 #endif
