@@ -81,6 +81,14 @@ jq -c '.proofs[0].height += 1' "$T/t3/report.json" | tr -d '\n' >"$T/r.json"
 mv "$T/r.json" "$T/t3/report.json"
 expect 1 "$P" verify "$T/t3"
 has "says height"
+# A report.json whose trace lacks required fields (re-signed): refused as
+# invalid before anything renders it, never a crash.
+cp -a "$PKG" "$T/t4"
+jq -c 'del(.trace.document.hops[0].basis)' "$T/t4/report.json" | tr -d '\n' >"$T/r.json"
+mv "$T/r.json" "$T/t4/report.json"
+expect 0 "$P" key sign "$T/t4" --key "$T/other.key"
+expect 1 "$P" verify "$T/t4"
+has "FAIL  report.json: not a valid report: hops\[0\].basis"
 
 # --reproduce: same tip; trace on a shorter index, reproduced on the longer.
 expect 0 "$P" report --reproduce "$PKG" --db "$W/index"

@@ -2,6 +2,7 @@
  * exits.csv and hops.csv must be what report.json renders to, so that a
  * reader of the page sees what report.json (and its proofs) say. */
 #include "proceeds/evverify.h"
+#include "proceeds/reportcheck.h"
 #include "proceeds/reportcsv.h"
 #include "proceeds/reporthtml.h"
 #include "proceeds/version.h"
@@ -56,6 +57,14 @@ static bool run_views(struct ev_findings *f, struct ev_verify_ctx *ctx, const ch
 		return true;
 	if (!v || strcmp(v, PROCEEDS_VERSION) != 0) {
 		ctx->views_skipped = true; /* another version renders otherwise */
+		return true;
+	}
+	/* The renderers trust a checked trace, as `report` does; a package
+	 * from elsewhere gets the same check before anything is rendered. */
+	const char *bad;
+	if (!reportcheck_trace(json_object_get(json_object_get(report, "trace"),
+					       "document"), &bad)) {
+		ev_findings_add(f, "report.json", "not a valid report: %s", bad);
 		return true;
 	}
 	ctx->views_checked = true;
