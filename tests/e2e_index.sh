@@ -128,7 +128,13 @@ S2=$("$P" index -q --network regtest --db "$T/s2" --verify | sed -n 's/^digest *
 # A second process on the same database: LevelDB's lock, a clear message.
 "$P" index -q --db "$T/f" --blocks "$CHAIN" --commit-txs 1 &
 pid=$!
-sleep 0.05
+# Start the second only once the first holds the lock (LOCK exists once it
+# has opened the database; under valgrind that takes seconds, not ms).
+n=0
+while [ ! -e "$T/f/LOCK" ] && kill -0 $pid 2>/dev/null && [ $n -lt 600 ]; do
+	sleep 0.05; n=$((n + 1))
+done
+sleep 0.1
 "$P" index -q --db "$T/f" --blocks "$CHAIN" 2>"$T/err"
 rc=$?
 if kill -0 $pid 2>/dev/null; then
