@@ -3,6 +3,7 @@
 #include "proceeds/cursor.h"
 #include "proceeds/index_bloom.h"
 #include "proceeds/index_cache.h"
+#include "proceeds/index_query.h"
 #include "proceeds/index_wbuf.h"
 #include "proceeds/script.h"
 #include "proceeds/store.h"
@@ -12,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* A group is also committed once its puts take this much memory (blocks
+ * of big transactions), so that two groups stay within the budget. */
+#define GROUP_MAX_BYTES ((size_t)64 << 20)
 
 static const char key_version[] = IDX_KEY_VERSION;
 static const char key_tip[] = IDX_KEY_TIP;
@@ -34,7 +39,10 @@ struct index {
 	uint32_t pending_txs, flush_txs;
 	struct index_cache txc;     /* txid -> txnum, n_out, outputs */
 	struct index_cache addrc;   /* owner key -> addr id */
-	struct index_bloom bloom;   /* owner keys of all addresses */
+	struct index_bloom bloom;   /* `A` keys of all addresses */
+	struct index_cache pend;    /* `A` key -> list, as the uncommitted
+	                             * groups wrote it */
+	struct idx_buf alist;       /* an `A` list being read or extended */
 	struct idx_buf buf;         /* tx record being encoded */
 	struct idx_tx cur;          /* the tx being connected; arrays reused */
 	uint32_t in_cap, out_cap;
@@ -80,7 +88,7 @@ static bool write_meta(struct index *idx, const uint8_t version[4], uint8_t net,
 /* Checks (or on a new index writes) the schema version and network. */
 static bool check_meta(struct index *idx, const char **why)
 {
-	static char msg[128];
+	static char msg[160];
 	uint8_t *v = NULL, want[4], net = (uint8_t)idx->net;
 	size_t n;
 	bool found;
@@ -94,9 +102,14 @@ static bool check_meta(struct index *idx, const char **why)
 		return write_meta(idx, want, net, why);
 	}
 	bool same = n == 4 && memcmp(v, want, 4) == 0;
+	if (!same) {
+		snprintf(msg, sizeof(msg), "the index has schema version %u, this proceeds "
+			 "reads version %u: delete it and run proceeds index again",
+			 n == 4 ? idx_rd32(v) : 0, INDEX_SCHEMA_VERSION);
+		free(v);
+		return (*why = msg), false;
+	}
 	free(v);
-	if (!same)
-		return (*why = "index schema version differs: rebuild the index"), false;
 	if (!store_get(idx->st, &v, &n, &found, key_network, sizeof(key_network) - 1, why))
 		return false;
 	same = found && n == 1 && v[0] == net;
@@ -115,14 +128,18 @@ static bool open_store(struct index *idx, const char *dir,
 {
 	struct store_options so = {
 		.create = opt->create && !opt->read_only,
-		.cache_bytes = opt->db_cache_bytes,
-		/* A big memtable: fewer level-0 files, so compaction (half
-		 * the CPU of a bulk load) merges less often. */
+		.cache_bytes = opt->db_cache_bytes ? opt->db_cache_bytes : (32u << 20),
+		/* LevelDB holds two memtables during a flush: 64 MiB each
+		 * keeps the memory budget (docs/index-format.md, Memory). */
 		.write_buffer = opt->read_only ? (4u << 20) :
-			opt->write_buffer_bytes ? opt->write_buffer_bytes : (128u << 20),
+			opt->write_buffer_bytes ? opt->write_buffer_bytes : (64u << 20),
 		.read_only = opt->read_only,
 	};
-	return store_open(&idx->st, dir, &so, why);
+	if (!store_open(&idx->st, dir, &so, why))
+		return false;
+	if (opt->map_budget_bytes)
+		store_set_map_budget(idx->st, opt->map_budget_bytes);
+	return true;
 }
 
 /* Loads every known address into the filter (a sequential scan); without
@@ -160,6 +177,8 @@ bool index_open(struct index **out, const char *dir, enum network net,
 	index_wbuf_init(&idx->wb);
 	index_wbuf_async_init(&idx->aw);
 	idx_buf_init(&idx->buf);
+	idx_buf_init(&idx->alist);
+	index_cache_init(&idx->pend, 0);
 	index_cache_init(&idx->txc, opt->tx_cache_bytes ? opt->tx_cache_bytes : (96u << 20));
 	index_cache_init(&idx->addrc, opt->addr_cache_bytes ? opt->addr_cache_bytes : (128u << 20));
 	idx->adapt = !opt->tx_cache_bytes && !opt->addr_cache_bytes;
@@ -200,6 +219,8 @@ void index_close(struct index *idx)
 	index_cache_release(&idx->txc);
 	index_cache_release(&idx->addrc);
 	idx_buf_release(&idx->buf);
+	idx_buf_release(&idx->alist);
+	index_cache_release(&idx->pend);
 	index_bloom_release(&idx->bloom);
 	free(idx->cur.in);
 	free(idx->cur.out);
@@ -248,6 +269,7 @@ static bool drop_pending(struct index *idx, const char **why)
 	idx->pending_txs = 0;
 	index_cache_clear(&idx->txc);
 	index_cache_clear(&idx->addrc);
+	index_cache_clear(&idx->pend);
 	return load_tip(idx, why);
 }
 
@@ -282,7 +304,7 @@ static bool settle(struct index *idx, const char **why)
 
 /* Moves a step of budget to the cache whose misses cost more LevelDB
  * reads since the last look (a txid miss costs two, `T` then `X`; an
- * address miss one): on chains that reuse old addresses a lot, the
+ * address miss two, `A` then `a`): on chains that reuse old addresses a lot, the
  * address cache needs the room more than the txid cache. The sum, and
  * so the memory bound, stays the same. */
 static void rebalance(struct index *idx)
@@ -290,8 +312,8 @@ static void rebalance(struct index *idx)
 	/* index_cache_clear restarts the counters. */
 	uint64_t mt = 2 * (idx->txc.misses - (idx->txc.misses >= idx->seen_tx_misses ?
 					      idx->seen_tx_misses : 0));
-	uint64_t ma = idx->addrc.misses - (idx->addrc.misses >= idx->seen_addr_misses ?
-					   idx->seen_addr_misses : 0);
+	uint64_t ma = 2 * (idx->addrc.misses - (idx->addrc.misses >= idx->seen_addr_misses ?
+						idx->seen_addr_misses : 0));
 	struct index_cache *from = NULL, *to = NULL;
 
 	idx->seen_tx_misses = idx->txc.misses;
@@ -325,6 +347,8 @@ static bool flush_async(struct index *idx, const char **why)
 	if (!settle(idx, why))
 		return false;
 	rotate_full(idx);
+	/* The lists of the group committed by now are in LevelDB. */
+	index_cache_rotate(&idx->pend);
 	idx_tip_encode(tipv, &idx->tip);
 	if (!index_wbuf_async_start(&idx->aw, &idx->wb, idx->st, key_tip,
 				    sizeof(key_tip) - 1, tipv, sizeof(tipv), why))
@@ -355,8 +379,15 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 		idx->has_committed = true;
 		idx->pending_txs = 0;
 	}
+	index_cache_clear(&idx->pend);
 	rotate_full(idx);
 	return true;
+}
+
+void index_settle(struct index *idx)
+{
+	assert(!idx->read_only && !idx->inflight);
+	store_settle(idx->st, key_tip, sizeof(key_tip) - 1);
 }
 
 /* Forgets pending state and caches and rereads the committed tip: after a
@@ -462,37 +493,97 @@ static bool resolve_input(struct index *idx, struct idx_input *out,
 	return true;
 }
 
+/* The `A` list for key as it stands with the uncommitted groups (pend
+ * holds every list they wrote), else as committed; into idx->alist. */
+static bool addr_list(struct index *idx, const uint8_t *key, size_t keyl,
+		      const char **why)
+{
+	size_t vl;
+	uint8_t *v;
+	bool found;
+	const uint8_t *p = index_cache_get(&idx->pend, key + 1, keyl - 1, &vl);
+
+	idx->alist.len = 0;
+	if (p) {
+		idx_buf_put(&idx->alist, p, vl);
+		return true;
+	}
+	if (!store_get(idx->st, &v, &vl, &found, key, keyl, why))
+		return false;
+	if (found)
+		idx_buf_put(&idx->alist, v, vl);
+	free(v);
+	return true;
+}
+
+/* Looks owner key k up among the ids listed under its `A` key. Ids not
+ * yet committed need no read: their owner keys are all in the address
+ * cache, which k missed. */
+static bool addr_find(struct index *idx, uint64_t *id, bool *found,
+		      const uint8_t *k, size_t kl, const uint8_t *key,
+		      size_t keyl, const char **why)
+{
+	size_t pos = 0;
+	bool bad = false, ok = true;
+	uint64_t base = idx->has_committed ? idx->committed.next_addr : 0;
+
+	*found = false;
+	if (!addr_list(idx, key, keyl, why))
+		return false;
+	while (ok && !*found &&
+	       idx_addr_list_next(idx->alist.p, idx->alist.len, &pos, id, &bad)) {
+		uint8_t ok2[SCRIPT_KEY_MAX];
+		size_t l2;
+		bool has;
+		if (*id >= base)
+			continue;
+		ok = idxq_addr_key(idx->st, ok2, &l2, &has, *id, why);
+		if (ok && !has)
+			return (*why = "address record without id record"), false;
+		*found = ok && l2 == kl && memcmp(ok2, k, kl) == 0;
+	}
+	if (ok && bad)
+		return (*why = "damaged address record"), false;
+	return ok;
+}
+
+/* A fresh address: the next id, appended to the `A` list of its key. */
+static void addr_new(struct index *idx, uint64_t *id, const uint8_t *k,
+		     size_t kl, const uint8_t *key, size_t keyl)
+{
+	uint8_t akey[IDX_KEY_MAX];
+
+	*id = idx->next_addr++;
+	idx_buf_varint(&idx->alist, *id);
+	index_wbuf_put(&idx->wb, key, keyl, idx->alist.p, idx->alist.len);
+	memcpy(index_cache_put(&idx->pend, key + 1, keyl - 1, idx->alist.len),
+	       idx->alist.p, idx->alist.len);
+	index_wbuf_put(&idx->wb, akey, idx_key_addrid(akey, *id), k, kl);
+	index_bloom_add(&idx->bloom, key + 1, keyl - 1);
+	idx->stats.new_addrs++;
+}
+
 /* The address id of an output script, assigning the next id on first
- * sight. */
+ * sight. The filter holds the `A` keys: when it rules the key out, the
+ * address is new and its list is empty. */
 static bool addr_id(struct index *idx, uint64_t *id, const uint8_t *script,
 		    size_t len, const char **why)
 {
-	uint8_t k[SCRIPT_KEY_MAX], key[IDX_KEY_MAX], *v, idv[10];
+	uint8_t k[SCRIPT_KEY_MAX], key[IDX_KEY_MAX];
 	size_t kl = script_owner_key(k, script, len), vl;
-	bool known = index_bloom_may_have(&idx->bloom, k, kl), found = false;
+	size_t keyl = idx_key_addr(key, k, kl);
+	bool known = index_bloom_may_have(&idx->bloom, key + 1, keyl - 1), found = false;
 	const uint8_t *c = known ? index_cache_get(&idx->addrc, k, kl, &vl) : NULL;
 
 	if (c) {
 		memcpy(id, c, 8);
 		return true;
 	}
-	size_t keyl = idx_key_addr(key, k, kl);
-	if (known && !store_get(idx->st, &v, &vl, &found, key, keyl, why))
+	idx->alist.len = 0;
+	if (known && !addr_find(idx, id, &found, k, kl, key, keyl, why))
 		return false;
-	if (found) {
-		struct cursor cur;
-		cursor_init(&cur, v, vl);
-		bool ok = cursor_varint(&cur, id) && cursor_left(&cur) == 0;
-		free(v);
-		if (!ok)
-			return (*why = "damaged address record"), false;
-	} else {
-		*id = idx->next_addr++;
-		index_wbuf_put(&idx->wb, key, keyl, idv, varint_write(idv, *id));
-		index_wbuf_put(&idx->wb, key, idx_key_addrid(key, *id), k, kl);
-		index_bloom_add(&idx->bloom, k, kl);
-		idx->stats.new_addrs++;
-	}
+	if (!found)
+		addr_new(idx, id, k, kl, key, keyl);
 	memcpy(index_cache_put(&idx->addrc, k, kl, 8), id, 8);
 	return true;
 }
@@ -709,7 +800,9 @@ bool index_connect_block(struct index *idx, const struct block *b,
 	idx->pending_txs += b->n_tx;
 	idx->stats.blocks++;
 	idx->stats.txs += b->n_tx;
-	if (idx->pending_txs >= idx->flush_txs)
+	store_trim(idx->st);
+	if (idx->pending_txs >= idx->flush_txs ||
+	    index_wbuf_bytes(&idx->wb) >= GROUP_MAX_BYTES)
 		return flush_async(idx, why);
 	return true;
 }

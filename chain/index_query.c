@@ -115,23 +115,41 @@ bool idxq_tx_height(struct store *st, uint32_t *height, uint32_t tip_height,
 	return true;
 }
 
+/* Whether address id has owner key okey (one `a` read). */
+static bool addr_is(struct store *st, bool *same, uint64_t id,
+		    const uint8_t *okey, size_t klen, const char **why)
+{
+	uint8_t k[SCRIPT_KEY_MAX];
+	size_t kl;
+	bool found;
+
+	if (!idxq_addr_key(st, k, &kl, &found, id, why))
+		return false;
+	if (!found)
+		return (*why = "address record without id record"), false;
+	*same = kl == klen && memcmp(k, okey, kl) == 0;
+	return true;
+}
+
 bool idxq_addr_id(struct store *st, uint64_t *id, bool *found,
 		  const uint8_t *okey, size_t klen, const char **why)
 {
 	uint8_t key[IDX_KEY_MAX], *v;
-	size_t vl;
-	struct cursor c;
+	size_t vl, pos = 0;
+	bool listed, bad = false, ok = true;
 
+	*found = false;
 	if (klen > SCRIPT_KEY_MAX)
-		return (*found = false), true;
-	if (!store_get(st, &v, &vl, found, key, idx_key_addr(key, okey, klen), why))
-		return false;
-	if (!*found)
 		return true;
-	cursor_init(&c, v, vl);
-	bool ok = cursor_varint(&c, id) && cursor_left(&c) == 0;
+	if (!store_get(st, &v, &vl, &listed, key, idx_key_addr(key, okey, klen), why))
+		return false;
+	/* Usually one id; more only when owner keys share their first bytes. */
+	while (ok && listed && !*found && idx_addr_list_next(v, vl, &pos, id, &bad))
+		ok = addr_is(st, found, *id, okey, klen, why);
 	free(v);
-	return ok || (*why = "damaged address record", false);
+	if (ok && (bad || (listed && !vl)))
+		return (*why = "damaged address record"), false;
+	return ok;
 }
 
 bool idxq_addr_key(struct store *st, uint8_t *okey, size_t *klen, bool *found,

@@ -127,9 +127,28 @@ size_t idx_key_hist(uint8_t *out, uint64_t addr, uint64_t txnum, uint32_t vout)
 
 size_t idx_key_addr(uint8_t *out, const uint8_t *owner_key, size_t klen)
 {
+	size_t n = klen < IDX_ADDR_KEY_BYTES ? klen : IDX_ADDR_KEY_BYTES;
 	out[0] = IDX_P_ADDR;
-	memcpy(out + 1, owner_key, klen);
-	return 1 + klen;
+	memcpy(out + 1, owner_key, n);
+	return 1 + n;
+}
+
+bool idx_addr_list_next(const uint8_t *v, size_t len, size_t *pos,
+			uint64_t *id, bool *bad)
+{
+	struct cursor c;
+	uint64_t prev = *id;
+
+	*bad = false;
+	if (*pos >= len)
+		return false;
+	cursor_init(&c, v + *pos, len - *pos);
+	if (!cursor_varint(&c, id) || (*pos && *id <= prev)) {
+		*bad = true;
+		return false;
+	}
+	*pos = len - cursor_left(&c);
+	return true;
 }
 
 size_t idx_key_addrid(uint8_t *out, uint64_t addr)

@@ -209,6 +209,8 @@ bool index_rpc_run(struct index *idx, struct rpc_client *c,
 	st->reorgs += fs.reorgs;
 	/* Keep what was connected before a failure: the last good tip. */
 	bool flushed = index_flush(idx, true, ok ? why : &w2);
+	if (flushed)
+		index_settle(idx);
 	/* The source's messages die with it. */
 	if (!ok && *why != err_buf) {
 		snprintf(err_buf, ERR_LEN, "%s", *why);

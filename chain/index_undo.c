@@ -51,6 +51,33 @@ static bool undo_tx(struct store *st, struct store_batch *b, uint64_t txnum,
 	return ok;
 }
 
+/* The `A` list of key without the ids >= from (the block's new ones):
+ * rewritten, or deleted when none is left. */
+static bool undo_addr_list(struct store *st, struct store_batch *b,
+			   const uint8_t *key, size_t keyl, uint64_t from,
+			   const char **why)
+{
+	uint8_t *v;
+	size_t vl, pos = 0, keep = 0;
+	uint64_t id = 0;
+	bool found, bad = false;
+
+	if (!store_get(st, &v, &vl, &found, key, keyl, why))
+		return false;
+	if (!found)
+		return (*why = "missing address record"), false;
+	while (idx_addr_list_next(v, vl, &pos, &id, &bad) && id < from)
+		keep = pos;
+	if (bad)
+		*why = "damaged address record";
+	else if (keep)
+		store_batch_put(b, key, keyl, v, keep);
+	else
+		store_batch_delete(b, key, keyl);
+	free(v);
+	return !bad;
+}
+
 static bool undo_addrs(struct store *st, struct store_batch *b, uint64_t from,
 		       uint64_t to, const char **why)
 {
@@ -63,7 +90,8 @@ static bool undo_addrs(struct store *st, struct store_batch *b, uint64_t from,
 			return false;
 		if (!found)
 			return (*why = "missing address id record"), false;
-		store_batch_delete(b, key, idx_key_addr(key, okey, kl));
+		if (!undo_addr_list(st, b, key, idx_key_addr(key, okey, kl), from, why))
+			return false;
 		store_batch_delete(b, key, idx_key_addrid(key, id));
 	}
 	return true;

@@ -177,24 +177,29 @@ static void check_hist(struct vctx *v, const uint8_t *k, size_t kl,
 	idx_tx_release(&tx);
 }
 
+/* An `A` record: every id listed has an `a` record whose owner key has
+ * this `A` key; the ids listed add up to the `a` records (so each is
+ * listed once). */
 static void check_addr(struct vctx *v, const uint8_t *k, size_t kl,
 		       const uint8_t *val, size_t vl)
 {
-	struct cursor c;
-	uint64_t id;
-	uint8_t okey[SCRIPT_KEY_MAX];
-	size_t okl;
-	bool found;
+	uint64_t id = 0;
+	uint8_t okey[SCRIPT_KEY_MAX], key[IDX_KEY_MAX];
+	size_t okl, pos = 0;
+	bool found, bad = false;
 	const char *why;
 
-	cursor_init(&c, val, vl);
-	if (kl < 2 || kl > 1 + SCRIPT_KEY_MAX || !cursor_varint(&c, &id) || cursor_left(&c))
+	if (kl < 2 || kl > 1 + IDX_ADDR_KEY_BYTES || !vl)
 		return verr(v, "address record damaged");
-	v->addr_entries++;
-	if (!idxq_addr_key(v->st, okey, &okl, &found, id, &why) || !found ||
-	    okl != kl - 1 || memcmp(okey, k + 1, okl) != 0)
-		verr(v, "address %llu: id record missing or different",
-		     (unsigned long long)id);
+	while (idx_addr_list_next(val, vl, &pos, &id, &bad)) {
+		v->addr_entries++;
+		if (!idxq_addr_key(v->st, okey, &okl, &found, id, &why) || !found ||
+		    idx_key_addr(key, okey, okl) != kl || memcmp(key, k, kl) != 0)
+			verr(v, "address %llu: id record missing or different",
+			     (unsigned long long)id);
+	}
+	if (bad)
+		verr(v, "address record damaged");
 }
 
 static void check_addrid(struct vctx *v, const uint8_t *k, size_t kl)

@@ -3,10 +3,21 @@
 
 #include <errno.h>
 #include <leveldb/c.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21 /* Linux 5.4 */
+#endif
+
+/* Reads between two looks at the process's mapped file memory. */
+#define TRIM_EVERY 1024u
 
 struct store {
 	leveldb_t *db;
@@ -16,6 +27,9 @@ struct store {
 	leveldb_readoptions_t *ropt;
 	leveldb_writeoptions_t *wopt;
 	leveldb_writeoptions_t *wopt_sync;
+	char dir[PATH_MAX];       /* resolved, for /proc/self/maps */
+	size_t map_budget;
+	atomic_uint reads;
 };
 
 struct store_batch {
@@ -23,6 +37,7 @@ struct store_batch {
 };
 
 struct store_iter {
+	struct store *st;
 	leveldb_iterator_t *it;
 	uint8_t *prefix;
 	size_t plen;
@@ -45,6 +60,70 @@ static const char *take_error(char *err)
 		snprintf(errbuf, sizeof(errbuf), "%s", err);
 	leveldb_free(err);
 	return errbuf;
+}
+
+/* Resident bytes of the process's file mappings (statm's "shared":
+ * RssFile + RssShmem), or 0 when unknown. */
+static size_t mapped_resident(void)
+{
+	unsigned long size, res, shared;
+	FILE *f = fopen("/proc/self/statm", "r");
+	int n = f ? fscanf(f, "%lu %lu %lu", &size, &res, &shared) : 0;
+
+	if (f)
+		fclose(f);
+	return n == 3 ? shared * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+static bool is_table_of(const struct store *s, const char *path)
+{
+	size_t dl = strlen(s->dir), pl = strlen(path);
+	return pl > dl + 5 && memcmp(path, s->dir, dl) == 0 && path[dl] == '/' &&
+	       strcmp(path + pl - 4, ".ldb") == 0;
+}
+
+/* LevelDB 1.23 maps up to 1,000 table files read-only and keeps them
+ * mapped while they are open; every page its reads and compactions touch
+ * stays in our RSS, so RSS would grow with the database. This hands the
+ * resident pages of those mappings back to the kernel. MADV_PAGEOUT, not
+ * MADV_DONTNEED: LevelDB's threads may unmap a table between our reading
+ * /proc/self/maps and the call, and memory of ours mapped there meanwhile
+ * must not be zeroed (PAGEOUT only reclaims what can be reread). */
+static void trim_tables(const struct store *s)
+{
+	char line[PATH_MAX + 128];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		int pos = 0;
+		size_t n = strlen(line);
+
+		if (n && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &pos) >= 2 &&
+		    pos && is_table_of(s, line + pos))
+			(void)madvise((void *)lo, hi - lo, MADV_PAGEOUT);
+	}
+	if (f)
+		fclose(f);
+}
+
+void store_trim(struct store *s)
+{
+	if (s->map_budget && s->dir[0] && mapped_resident() > s->map_budget)
+		trim_tables(s);
+}
+
+void store_set_map_budget(struct store *s, size_t bytes)
+{
+	s->map_budget = bytes;
+}
+
+static void maybe_trim(struct store *s)
+{
+	if (atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed) % TRIM_EVERY == 0)
+		store_trim(s);
 }
 
 static void store_destroy(struct store *s)
@@ -121,6 +200,9 @@ bool store_open(struct store **out, const char *dir,
 	 * merge during bulk loads (measured: bench/RESULTS.md, index). */
 	leveldb_options_set_max_file_size(s->opt, 64u << 20);
 	leveldb_options_set_max_open_files(s->opt, 500);
+	s->map_budget = STORE_MAP_BUDGET;
+	if (!realpath(dir, s->dir))
+		s->dir[0] = '\0';
 	/* Evidence must not change silently: every block read is checked
 	 * against its CRC, and damage found while opening is an error. */
 	leveldb_options_set_paranoid_checks(s->opt, 1);
@@ -150,7 +232,10 @@ bool store_get(struct store *s, uint8_t **val, size_t *vlen, bool *found,
 {
 	char *err = NULL;
 	size_t n = 0;
-	char *v = leveldb_get(s->db, s->ropt, key, klen, &n, &err);
+	char *v;
+
+	maybe_trim(s);
+	v = leveldb_get(s->db, s->ropt, key, klen, &n, &err);
 
 	*val = NULL;
 	*vlen = 0;
@@ -244,6 +329,7 @@ struct store_iter *store_iter_new(struct store *s, const void *prefix,
 	struct store_iter *it = calloc(1, sizeof(*it));
 	if (!it)
 		return NULL;
+	it->st = s;
 	it->prefix = malloc(plen ? plen : 1);
 	memcpy(it->prefix, prefix, plen);
 	it->plen = plen;
@@ -260,6 +346,7 @@ bool store_iter_next(struct store_iter *it, const uint8_t **key, size_t *klen,
 {
 	if (it->started)
 		leveldb_iter_next(it->it);
+	maybe_trim(it->st);
 	it->started = true;
 	if (!leveldb_iter_valid(it->it)) {
 		leveldb_iter_get_error(it->it, &it->err);
@@ -295,6 +382,13 @@ void store_iter_free(struct store_iter *it)
 void store_compact(struct store *s)
 {
 	leveldb_compact_range(s->db, NULL, 0, NULL, 0);
+}
+
+void store_settle(struct store *s, const void *key, size_t klen)
+{
+	/* LevelDB's CompactRange writes the memtable out first (its log then
+	 * goes), then merges only the files holding key: a few tables. */
+	leveldb_compact_range(s->db, key, klen, key, klen);
 }
 
 uint64_t store_approx_size(struct store *s, const void *prefix, size_t plen)

@@ -61,6 +61,9 @@ static void tag_id(struct store *st, uint64_t id, const char *label)
 	idx_buf_varint(&v, id);
 	assert_true(store_put(st, k, idx_key_addr(k, t.owner_key, t.owner_key_len),
 			      v.p, v.len, &why));
+	/* An `A` record names candidates, the `a` record confirms one. */
+	assert_true(store_put(st, k, idx_key_addrid(k, id), t.owner_key,
+			      t.owner_key_len, &why));
 	idx_buf_release(&v);
 	t.category = TAG_CAT_EXCHANGE;
 	t.score = (uint8_t)(50 + id % 50);

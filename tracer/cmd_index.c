@@ -285,6 +285,8 @@ static bool index_blocks(struct cli_common *c, struct index *idx,
 	cli_progress_done(c);
 	const char *w2;
 	bool flushed = index_flush(idx, true, ok ? why : &w2);
+	if (flushed && s->done)
+		index_settle(idx);
 	return ok && flushed;
 }
 

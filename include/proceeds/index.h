@@ -27,8 +27,10 @@ struct index_options {
 	size_t addr_cache_bytes;/* per generation; 0 = 128 MiB. When both
 	                         * are 0, budget moves between the two by
 	                         * their misses (the sum stays) */
-	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 64 MiB */
-	size_t write_buffer_bytes; /* LevelDB memtable; 0 = 128 MiB */
+	size_t db_cache_bytes;  /* LevelDB block cache; 0 = 32 MiB */
+	size_t write_buffer_bytes; /* LevelDB memtable; 0 = 64 MiB */
+	size_t map_budget_bytes;/* resident LevelDB table mappings; 0 =
+	                         * STORE_MAP_BUDGET (store.h) */
 	uint32_t flush_txs;     /* commit after this many txs; 0 = 50000 */
 	size_t bloom_bytes;     /* filter of known addresses; 0 = 64 MiB,
 	                         * 1 = none */
@@ -82,6 +84,11 @@ bool index_connect_block(struct index *idx, const struct block *b,
  * the group in flight; returns when both are written. */
 bool index_flush(struct index *idx, bool sync, const char **why)
 	__attribute__((warn_unused_result));
+
+/* After the last index_flush of a run: writes LevelDB's memtable out
+ * and merges the level-0 tables, so that the index on disk is compact
+ * (no log to replay at the next open). Takes seconds on a big index. */
+void index_settle(struct index *idx);
 
 /* Forgets pending blocks and the caches and rereads the committed tip
  * (after a write made directly to the store, e.g. index_undo.h). */

@@ -12,7 +12,7 @@
 #include "proceeds/script.h"
 
 /* Schema version stored under IDX_KEY_VERSION; bump on any format change. */
-#define INDEX_SCHEMA_VERSION 1u
+#define INDEX_SCHEMA_VERSION 2u
 
 /* One-byte key prefixes of the chain tables. Other stores (clusters, tags,
  * watchlists) use lowercase-free ranges documented in index-format.md. */
@@ -23,7 +23,7 @@
 #define IDX_P_TX     'X'   /* X txnum(8)            -> tx record */
 #define IDX_P_SPENT  'S'   /* S txnum(8) vout(4)    -> spend record */
 #define IDX_P_HIST   'R'   /* R addr(8) txnum(8) vout(4) -> value, height */
-#define IDX_P_ADDR   'A'   /* A owner key           -> addr id */
+#define IDX_P_ADDR   'A'   /* A owner key[0..9)     -> addr ids */
 #define IDX_P_ADDRID 'a'   /* a addr(8)             -> owner key */
 
 #define IDX_KEY_MAX 48
@@ -59,8 +59,17 @@ size_t idx_key_txid(uint8_t *out, const struct hash256 *txid);
 size_t idx_key_tx(uint8_t *out, uint64_t txnum);
 size_t idx_key_spent(uint8_t *out, uint64_t txnum, uint32_t vout);
 size_t idx_key_hist(uint8_t *out, uint64_t addr, uint64_t txnum, uint32_t vout);
+/* The `A` key of an owner key: its first IDX_ADDR_KEY_BYTES bytes (all of
+ * a shorter one). Several addresses may share it; the value lists them. */
+#define IDX_ADDR_KEY_BYTES 9
 size_t idx_key_addr(uint8_t *out, const uint8_t *owner_key, size_t klen);
 size_t idx_key_addrid(uint8_t *out, uint64_t addr);
+
+/* An `A` value: the address ids sharing the key, VARINTs, strictly
+ * ascending. Reads the next id at *pos (advancing it); false at the end
+ * or on damage (*bad set). */
+bool idx_addr_list_next(const uint8_t *v, size_t len, size_t *pos,
+			uint64_t *id, bool *bad) __attribute__((warn_unused_result));
 
 /* The tip: the last block whose writes are committed, and the counters that
  * continue from it. Stored under "Mtip" in the same batch as the block. */

@@ -21,6 +21,11 @@ struct store_options {
 	bool read_only;         /* no writes will be made (still takes the lock) */
 };
 
+/* LevelDB maps its table files; their resident pages are handed back to
+ * the kernel whenever the process's mapped files exceed this (the
+ * default of every store; store_set_map_budget changes it). */
+#define STORE_MAP_BUDGET ((size_t)256 << 20)
+
 /* Opens the database in dir. A second process on the same dir fails with
  * "database is in use by another proceeds process" (LevelDB's LOCK).
  * *why points to a static or per-thread string. */
@@ -70,6 +75,23 @@ void store_iter_free(struct store_iter *it);
 
 /* Asks LevelDB to compact the whole key range (after bulk loads). */
 void store_compact(struct store *s);
+
+/* Writes LevelDB's memtable out to a table (its log file is then
+ * deleted) and merges the level-0 files holding key: what an index run
+ * leaves on disk is then its tables, not a log LevelDB replays at the
+ * next open. */
+void store_settle(struct store *s, const void *key, size_t klen);
+
+/* When the resident pages of the process's file mappings (LevelDB's
+ * tables, the binary, libraries) exceed the store's map_budget, asks the
+ * kernel (MADV_PAGEOUT, Linux 5.4+) to reclaim those of LevelDB's table
+ * mappings; a later read maps them again. Reads (store_get,
+ * store_iter_next) call it every 1,024 reads, so RSS is bounded by the
+ * heap plus the budget whatever the database size. */
+void store_trim(struct store *s);
+
+/* Sets the budget store_trim keeps to (bytes; 0 = never trim). */
+void store_set_map_budget(struct store *s, size_t bytes);
 
 /* Approximate on-disk bytes of the keys under prefix. */
 uint64_t store_approx_size(struct store *s, const void *prefix, size_t plen);
