@@ -67,13 +67,14 @@ static double proc_cpu_s(void)
 /* Anonymous resident memory (kB): the process's own memory, without the
  * pages of LevelDB's table files that it maps for reading (those count in
  * the peak RSS too, but are clean page cache the kernel can drop). */
-static uint64_t rss_anon_kb(void)
+static uint64_t rss_kb(const char *field)
 {
 	char line[256];
 	unsigned long long kb = 0;
+	size_t fl = strlen(field);
 	FILE *f = fopen("/proc/self/status", "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "RssAnon: %llu", &kb) == 1)
+		if (strncmp(line, field, fl) == 0 && sscanf(line + fl, " %llu", &kb) == 1)
 			break;
 	if (f)
 		fclose(f);
@@ -253,6 +254,7 @@ static void bench_queries(const char *dir, const struct gen *g)
 struct run {
 	double wall, cpu, proc_cpu, gen_cpu;
 	uint64_t anon_kb;       /* peak RssAnon, sampled */
+	uint64_t file_kb;       /* peak RssFile (mapped files), sampled */
 	uint64_t blk_bytes;
 	struct index_stats st;
 };
@@ -297,12 +299,16 @@ static void build(struct run *r, struct gen *g, const char *dir, uint64_t target
 			fprintf(stderr, "bench: block %u: %s\n", h, why);
 			exit(1);
 		}
+		/* As `proceeds index` ends a run: no log left behind. */
+		if (g->txs + b.n_tx >= target)
+			index_settle(idx);
 		r->wall += now_s() - t0;
 		r->cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 		r->blk_bytes += raw.len + 8;
 		if (h % 8 == 0) {
-			uint64_t kb = rss_anon_kb();
+			uint64_t kb = rss_kb("RssAnon:"), fkb = rss_kb("RssFile:");
 			r->anon_kb = kb > r->anon_kb ? kb : r->anon_kb;
+			r->file_kb = fkb > r->file_kb ? fkb : r->file_kb;
 		}
 		prev = b.hash;
 		absorb(g, &b);
@@ -334,13 +340,15 @@ static void run_size(uint64_t target)
 	       "  %.1f s parse+connect+commit: %.0f tx/s wall (load average %.2f)\n"
 	       "  main thread CPU %.1f s: %.0f tx per CPU s; all threads (LevelDB's included,\n"
 	       "  generator excluded) %.1f CPU s: %.0f tx per CPU s\n"
-	       "  peak RSS %.0f MiB (whole bench process; anonymous memory, sampled: %.0f MiB)\n"
+	       "  peak RSS %.0f MiB (whole bench process; sampled: anonymous %.0f MiB,\n"
+	       "  mapped files %.0f MiB)\n"
 	       "  index %.1f MiB vs blk data %.1f MiB (ratio %.2f)\n"
 	       "  tx cache hit rate %.1f%%, address cache hit rate %.1f%%\n",
 	       (unsigned long long)st->txs, (unsigned long long)st->inputs,
 	       (unsigned long long)st->outputs, (unsigned long long)st->new_addrs,
 	       (unsigned long long)st->blocks, r.wall, st->txs / r.wall, load[0], r.cpu,
-	       st->txs / r.cpu, r.proc_cpu, st->txs / r.proc_cpu, ru.ru_maxrss / 1024.0, r.anon_kb / 1024.0, isz / 1048576.0,
+	       st->txs / r.cpu, r.proc_cpu, st->txs / r.proc_cpu, ru.ru_maxrss / 1024.0, r.anon_kb / 1024.0, r.file_kb / 1024.0,
+	       isz / 1048576.0,
 	       r.blk_bytes / 1048576.0, (double)isz / r.blk_bytes,
 	       100.0 * st->tx_cache_hits / (st->tx_cache_hits + st->tx_cache_misses + 1),
 	       100.0 * st->addr_cache_hits / (st->addr_cache_hits + st->addr_cache_misses + 1));

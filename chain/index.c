@@ -387,7 +387,7 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 void index_settle(struct index *idx)
 {
 	assert(!idx->read_only && !idx->inflight);
-	store_settle(idx->st, key_tip, sizeof(key_tip) - 1);
+	store_settle(idx->st);
 }
 
 /* Forgets pending state and caches and rereads the committed tip: after a

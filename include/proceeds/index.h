@@ -86,8 +86,8 @@ bool index_flush(struct index *idx, bool sync, const char **why)
 	__attribute__((warn_unused_result));
 
 /* After the last index_flush of a run: writes LevelDB's memtable out
- * and merges the level-0 tables, so that the index on disk is compact
- * (no log to replay at the next open). Takes seconds on a big index. */
+ * to a table, so that the index on disk is its tables (no log to replay
+ * at the next open). */
 void index_settle(struct index *idx);
 
 /* Forgets pending blocks and the caches and rereads the committed tip

@@ -77,10 +77,9 @@ void store_iter_free(struct store_iter *it);
 void store_compact(struct store *s);
 
 /* Writes LevelDB's memtable out to a table (its log file is then
- * deleted) and merges the level-0 files holding key: what an index run
- * leaves on disk is then its tables, not a log LevelDB replays at the
- * next open. */
-void store_settle(struct store *s, const void *key, size_t klen);
+ * deleted): what a run leaves on disk is then its tables, not a log
+ * LevelDB replays at the next open. */
+void store_settle(struct store *s);
 
 /* When the resident pages of the process's file mappings (LevelDB's
  * tables, the binary, libraries) exceed the store's map_budget, asks the
