@@ -269,16 +269,19 @@ static void build(struct run *r, struct gen *g, const char *dir, uint64_t target
 	struct index *idx;
 	struct index_options o = { .create = true };
 	const char *mib = getenv("PROCEEDS_BENCH_INDEX_MIB");
-	unsigned long m[5] = { 0, 0, 0, 0, 0 };
+	unsigned long m[6] = { 0, 0, 0, 0, 0, 0 };
 
-	/* "tx addr bloom memtable commit-txs": cache sizes per generation,
-	 * filter and LevelDB memtable in MiB (0 = the default). */
-	if (mib && sscanf(mib, "%lu %lu %lu %lu %lu", &m[0], &m[1], &m[2], &m[3], &m[4]) >= 1) {
+	/* "tx addr bloom memtable commit-txs map": cache sizes per
+	 * generation, filter, LevelDB memtable and the budget of mapped
+	 * table pages in MiB (0 = the default). */
+	if (mib && sscanf(mib, "%lu %lu %lu %lu %lu %lu", &m[0], &m[1], &m[2], &m[3], &m[4],
+			  &m[5]) >= 1) {
 		o.tx_cache_bytes = m[0] << 20;
 		o.addr_cache_bytes = m[1] << 20;
 		o.bloom_bytes = m[2] << 20;
 		o.write_buffer_bytes = m[3] << 20;
 		o.flush_txs = (uint32_t)m[4];
+		o.map_budget_bytes = m[5] << 20;
 	}
 	const char *why;
 

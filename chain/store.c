@@ -16,6 +16,10 @@
 #define MADV_PAGEOUT 21 /* Linux 5.4 */
 #endif
 
+#ifndef STORE_BLOCK_SIZE
+#define STORE_BLOCK_SIZE 8192
+#endif
+
 /* Reads between two looks at the process's mapped file memory. */
 #define TRIM_EVERY 1024u
 
@@ -200,10 +204,11 @@ bool store_open(struct store **out, const char *dir,
 	 * merge during bulk loads (measured: bench/RESULTS.md, index). */
 	leveldb_options_set_max_file_size(s->opt, 64u << 20);
 	leveldb_options_set_max_open_files(s->opt, 500);
-	/* 16 KiB blocks: snappy finds more to share and the index blocks
-	 * shrink (a simulated chain's index -5.5%, bench/RESULTS.md); a
-	 * point read decompresses 16 KiB instead of 4. */
-	leveldb_options_set_block_size(s->opt, 16384);
+	/* 8 KiB blocks: snappy finds more to share and the index blocks
+	 * shrink (a simulated chain's index -2%; 16 KiB: -5.5% but +14% CPU
+	 * on the main thread when addresses miss the cache, as every read
+	 * decompresses a block; bench/RESULTS.md). */
+	leveldb_options_set_block_size(s->opt, STORE_BLOCK_SIZE);
 	s->map_budget = STORE_MAP_BUDGET;
 	if (!realpath(dir, s->dir))
 		s->dir[0] = '\0';

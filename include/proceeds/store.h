@@ -24,7 +24,7 @@ struct store_options {
 /* LevelDB maps its table files; their resident pages are handed back to
  * the kernel whenever the process's mapped files exceed this (the
  * default of every store; store_set_map_budget changes it). */
-#define STORE_MAP_BUDGET ((size_t)256 << 20)
+#define STORE_MAP_BUDGET ((size_t)384 << 20)
 
 /* Opens the database in dir. A second process on the same dir fails with
  * "database is in use by another proceeds process" (LevelDB's LOCK).
