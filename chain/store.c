@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <leveldb/c.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_PAGEOUT
@@ -32,9 +34,18 @@ struct store {
 	leveldb_writeoptions_t *wopt;
 	leveldb_writeoptions_t *wopt_sync;
 	char dir[PATH_MAX];       /* resolved, for /proc/self/maps */
-	size_t map_budget;
+	_Atomic size_t map_budget;
 	atomic_uint reads;
+	/* The trimmer: LevelDB's compaction thread maps and reads tables
+	 * while ours may be waiting (a write stall), so a thread of its own
+	 * looks every TRIM_MS. */
+	pthread_t trimmer;
+	bool has_trimmer, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
+
+#define TRIM_MS 100
 
 struct store_batch {
 	leveldb_writebatch_t *wb;
@@ -119,6 +130,27 @@ void store_trim(struct store *s)
 		trim_tables(s);
 }
 
+static void *trimmer_main(void *arg)
+{
+	struct store *s = arg;
+	struct timespec t;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += TRIM_MS * 1000000L;
+		t.tv_sec += t.tv_nsec / 1000000000L;
+		t.tv_nsec %= 1000000000L;
+		if (pthread_cond_timedwait(&s->cv, &s->mu, &t) != 0 && !s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			store_trim(s);
+			pthread_mutex_lock(&s->mu);
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
 void store_set_map_budget(struct store *s, size_t bytes)
 {
 	s->map_budget = bytes;
@@ -130,8 +162,23 @@ static void maybe_trim(struct store *s)
 		store_trim(s);
 }
 
+static void stop_trimmer(struct store *s)
+{
+	if (!s->has_trimmer)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->trimmer, NULL);
+	s->has_trimmer = false;
+}
+
 static void store_destroy(struct store *s)
 {
+	stop_trimmer(s);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
 	if (s->db)
 		leveldb_close(s->db);
 	if (s->opt)
@@ -181,14 +228,16 @@ bool store_open(struct store **out, const char *dir,
 	*out = NULL;
 	if (!s)
 		return (*why = "out of memory"), false;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	if (!o->create && !has_database(dir)) {
 		/* LevelDB would create the directory before failing, and say
 		 * so in terms of its options. */
-		free(s);
+		store_destroy(s);
 		return (*why = "no proceeds database in this directory"), false;
 	}
 	if (o->create && !mkdir_p(dir)) {
-		free(s);
+		store_destroy(s);
 		return (*why = "cannot create the database directory"), false;
 	}
 	s->opt = leveldb_options_create();
@@ -226,6 +275,7 @@ bool store_open(struct store **out, const char *dir,
 		store_destroy(s);
 		return false;
 	}
+	s->has_trimmer = pthread_create(&s->trimmer, NULL, trimmer_main, s) == 0;
 	*out = s;
 	return true;
 }

@@ -84,9 +84,10 @@ void store_settle(struct store *s);
 /* When the resident pages of the process's file mappings (LevelDB's
  * tables, the binary, libraries) exceed the store's map_budget, asks the
  * kernel (MADV_PAGEOUT, Linux 5.4+) to reclaim those of LevelDB's table
- * mappings; a later read maps them again. Reads (store_get,
- * store_iter_next) call it every 1,024 reads, so RSS is bounded by the
- * heap plus the budget whatever the database size. */
+ * mappings; a later read maps them again. A thread of each store calls
+ * it every 100 ms (store_open starts it, store_close joins it), and
+ * reads (store_get, store_iter_next) every 1,024 reads, so RSS is
+ * bounded by the heap plus the budget whatever the database size. */
 void store_trim(struct store *s);
 
 /* Sets the budget store_trim keeps to (bytes; 0 = never trim). */
