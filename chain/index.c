@@ -14,8 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* A group is also committed once its puts take this much memory (blocks
- * of big transactions), so that two groups stay within the budget. */
+/* A group is also committed at this much memory (blocks of big txs). */
 #define GROUP_MAX_BYTES ((size_t)64 << 20)
 
 static const char key_version[] = IDX_KEY_VERSION;
@@ -40,8 +39,7 @@ struct index {
 	struct index_cache txc;     /* txid -> txnum, n_out, outputs */
 	struct index_cache addrc;   /* owner key -> addr id */
 	struct index_bloom bloom;   /* `A` keys of all addresses */
-	struct index_cache pend;    /* `A` key -> list, as the uncommitted
-	                             * groups wrote it */
+	struct index_cache pend;    /* the `A` lists uncommitted groups wrote */
 	struct idx_buf alist;       /* an `A` list being read or extended */
 	struct idx_buf buf;         /* tx record being encoded */
 	struct idx_tx cur;          /* the tx being connected; arrays reused */
@@ -531,17 +529,9 @@ static bool addr_find(struct index *idx, uint64_t *id, bool *found,
 	if (!addr_list(idx, key, keyl, why))
 		return false;
 	while (ok && !*found &&
-	       idx_addr_list_next(idx->alist.p, idx->alist.len, &pos, id, &bad)) {
-		uint8_t ok2[SCRIPT_KEY_MAX];
-		size_t l2;
-		bool has;
-		if (*id >= base)
-			continue;
-		ok = idxq_addr_key(idx->st, ok2, &l2, &has, *id, why);
-		if (ok && !has)
-			return (*why = "address record without id record"), false;
-		*found = ok && l2 == kl && memcmp(ok2, k, kl) == 0;
-	}
+	       idx_addr_list_next(idx->alist.p, idx->alist.len, &pos, id, &bad))
+		if (*id < base)
+			ok = idxq_addr_is(idx->st, found, *id, k, kl, why);
 	if (ok && bad)
 		return (*why = "damaged address record"), false;
 	return ok;

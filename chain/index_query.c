@@ -115,8 +115,7 @@ bool idxq_tx_height(struct store *st, uint32_t *height, uint32_t tip_height,
 	return true;
 }
 
-/* Whether address id has owner key okey (one `a` read). */
-static bool addr_is(struct store *st, bool *same, uint64_t id,
+bool idxq_addr_is(struct store *st, bool *same, uint64_t id,
 		    const uint8_t *okey, size_t klen, const char **why)
 {
 	uint8_t k[SCRIPT_KEY_MAX];
@@ -145,7 +144,7 @@ bool idxq_addr_id(struct store *st, uint64_t *id, bool *found,
 		return false;
 	/* Usually one id; more only when owner keys share their first bytes. */
 	while (ok && listed && !*found && idx_addr_list_next(v, vl, &pos, id, &bad))
-		ok = addr_is(st, found, *id, okey, klen, why);
+		ok = idxq_addr_is(st, found, *id, okey, klen, why);
 	free(v);
 	if (ok && (bad || (listed && !vl)))
 		return (*why = "damaged address record"), false;

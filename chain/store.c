@@ -81,13 +81,20 @@ static const char *take_error(char *err)
  * RssFile + RssShmem), or 0 when unknown. */
 static size_t mapped_resident(void)
 {
-	unsigned long size, res, shared;
+	char line[128], *e;
 	FILE *f = fopen("/proc/self/statm", "r");
-	int n = f ? fscanf(f, "%lu %lu %lu", &size, &res, &shared) : 0;
+	bool ok = f && fgets(line, sizeof(line), f);
+	unsigned long shared = 0;
 
 	if (f)
 		fclose(f);
-	return n == 3 ? shared * (size_t)sysconf(_SC_PAGESIZE) : 0;
+	if (ok) {
+		/* size resident shared ... */
+		(void)strtoul(line, &e, 10);
+		(void)strtoul(e, &e, 10);
+		shared = strtoul(e, NULL, 10);
+	}
+	return shared * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 static bool is_table_of(const struct store *s, const char *path)
@@ -110,14 +117,17 @@ static void trim_tables(const struct store *s)
 	FILE *f = fopen("/proc/self/maps", "r");
 
 	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-		int pos = 0;
+		/* "lo-hi perms offset dev inode path": only the path has '/' */
+		char *e, *path = strchr(line, '/');
+		unsigned long lo = strtoul(line, &e, 16), hi;
 		size_t n = strlen(line);
 
-		if (n && line[n - 1] == '\n')
+		if (*e != '-' || !path)
+			continue;
+		hi = strtoul(e + 1, NULL, 16);
+		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &pos) >= 2 &&
-		    pos && is_table_of(s, line + pos))
+		if (hi > lo && is_table_of(s, path))
 			(void)madvise((void *)lo, hi - lo, MADV_PAGEOUT);
 	}
 	if (f)
@@ -219,6 +229,36 @@ static bool has_database(const char *dir)
 	return stat(path, &st) == 0;
 }
 
+static void set_options(struct store *s, const struct store_options *o)
+{
+	s->opt = leveldb_options_create();
+	s->cache = leveldb_cache_create_lru(o->cache_bytes ? o->cache_bytes : 64u << 20);
+	s->bloom = leveldb_filterpolicy_create_bloom(10);
+	leveldb_options_set_create_if_missing(s->opt, o->create);
+	leveldb_options_set_cache(s->opt, s->cache);
+	leveldb_options_set_filter_policy(s->opt, s->bloom);
+	leveldb_options_set_compression(s->opt, leveldb_snappy_compression);
+	leveldb_options_set_write_buffer_size(s->opt,
+					      o->write_buffer ? o->write_buffer : 64u << 20);
+	/* Bigger tables than LevelDB's 2 MiB: fewer files to open and to
+	 * merge during bulk loads (measured: bench/RESULTS.md, index). */
+	leveldb_options_set_max_file_size(s->opt, 64u << 20);
+	leveldb_options_set_max_open_files(s->opt, 500);
+	/* 8 KiB blocks: snappy finds more to share and the index blocks
+	 * shrink (a simulated chain's index -2%; 16 KiB: -5.5% but +14% CPU
+	 * on the main thread when addresses miss the cache, as every read
+	 * decompresses a block; bench/RESULTS.md). */
+	leveldb_options_set_block_size(s->opt, STORE_BLOCK_SIZE);
+	/* Evidence must not change silently: every block read is checked
+	 * against its CRC, and damage found while opening is an error. */
+	leveldb_options_set_paranoid_checks(s->opt, 1);
+	s->ropt = leveldb_readoptions_create();
+	leveldb_readoptions_set_verify_checksums(s->ropt, 1);
+	s->wopt = leveldb_writeoptions_create();
+	s->wopt_sync = leveldb_writeoptions_create();
+	leveldb_writeoptions_set_sync(s->wopt_sync, 1);
+}
+
 bool store_open(struct store **out, const char *dir,
 		const struct store_options *o, const char **why)
 {
@@ -240,35 +280,10 @@ bool store_open(struct store **out, const char *dir,
 		store_destroy(s);
 		return (*why = "cannot create the database directory"), false;
 	}
-	s->opt = leveldb_options_create();
-	s->cache = leveldb_cache_create_lru(o->cache_bytes ? o->cache_bytes : 64u << 20);
-	s->bloom = leveldb_filterpolicy_create_bloom(10);
-	leveldb_options_set_create_if_missing(s->opt, o->create);
-	leveldb_options_set_cache(s->opt, s->cache);
-	leveldb_options_set_filter_policy(s->opt, s->bloom);
-	leveldb_options_set_compression(s->opt, leveldb_snappy_compression);
-	leveldb_options_set_write_buffer_size(s->opt,
-					      o->write_buffer ? o->write_buffer : 64u << 20);
-	/* Bigger tables than LevelDB's 2 MiB: fewer files to open and to
-	 * merge during bulk loads (measured: bench/RESULTS.md, index). */
-	leveldb_options_set_max_file_size(s->opt, 64u << 20);
-	leveldb_options_set_max_open_files(s->opt, 500);
-	/* 8 KiB blocks: snappy finds more to share and the index blocks
-	 * shrink (a simulated chain's index -2%; 16 KiB: -5.5% but +14% CPU
-	 * on the main thread when addresses miss the cache, as every read
-	 * decompresses a block; bench/RESULTS.md). */
-	leveldb_options_set_block_size(s->opt, STORE_BLOCK_SIZE);
+	set_options(s, o);
 	s->map_budget = STORE_MAP_BUDGET;
 	if (!realpath(dir, s->dir))
 		s->dir[0] = '\0';
-	/* Evidence must not change silently: every block read is checked
-	 * against its CRC, and damage found while opening is an error. */
-	leveldb_options_set_paranoid_checks(s->opt, 1);
-	s->ropt = leveldb_readoptions_create();
-	leveldb_readoptions_set_verify_checksums(s->ropt, 1);
-	s->wopt = leveldb_writeoptions_create();
-	s->wopt_sync = leveldb_writeoptions_create();
-	leveldb_writeoptions_set_sync(s->wopt_sync, 1);
 	s->db = leveldb_open(s->opt, dir, &err);
 	if (err) {
 		*why = take_error(err);

@@ -43,6 +43,12 @@ bool idxq_tx_height(struct store *st, uint32_t *height, uint32_t tip_height,
 		    uint64_t txnum, const char **why)
 	__attribute__((warn_unused_result));
 
+/* Whether address id has owner key okey[0..klen) (one `a` read); an id
+ * without an `a` record is an error. */
+bool idxq_addr_is(struct store *st, bool *same, uint64_t id,
+		  const uint8_t *okey, size_t klen, const char **why)
+	__attribute__((warn_unused_result));
+
 /* Address id of an owner key (script.h) and back. key holds
  * SCRIPT_KEY_MAX bytes. */
 bool idxq_addr_id(struct store *st, uint64_t *id, bool *found,
