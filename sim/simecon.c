@@ -40,7 +40,10 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 		return false;
 	out->type = ent->script_type;
 	out->index = index;
-	if (out->type == SCRIPT_P2TR &&
+	/* --fast-sigs: a P2TR output pays the wallet key itself (its
+	 * key-path spends are placeholders anyway), sparing the BIP86
+	 * tweak's point multiplication, the costliest step per address. */
+	if (out->type == SCRIPT_P2TR && !e->opt.fast_sigs &&
 	    !simsign_taproot_output(e->sign, out->pub, out->pub)) {
 		e->why = "taproot tweak failed";
 		return false;
