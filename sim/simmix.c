@@ -113,7 +113,10 @@ static int tx0(struct econ *e, struct sim_entity *u, uint64_t pool, uint32_t *pr
 	uint32_t k = (uint32_t)simrng_range(&e->rng, 1, 3);
 	uint64_t each = pool + MIX_PREMIX_MARGIN, fee = pool / 20;
 	struct econ_paid paid;
-	if (!econ_affordable(e, u, each * k + fee, k + 1, 3))
+	/* The OP_RETURN output's vbytes on top of econ_need's bound (it was
+	 * missing: a P2PKH payer's one barely large enough coin fell short). */
+	if (!econ_affordable(e, u, each * k + fee + e->feerate * (9 + sizeof(op_return)),
+			     k + 1, 3))
 		return 0;
 	for (uint32_t i = 0; i < k; i++) {
 		m->dests[i] = (struct sim_dest){ u->id, { 0 }, each, false };
