@@ -178,11 +178,11 @@ static bool check_table(struct ctx *c, const struct ldb_live_file *f)
 			return false;
 		snprintf(name, sizeof(name), "%06llu.sst", (unsigned long long)f->number);
 		if (!map_file(c, &m, &missing, name)) {
-			if (missing)
+			if (missing) {
 				snprintf(name, sizeof(name), "%06llu.ldb",
 					 (unsigned long long)f->number);
-			if (missing)
 				damage(c, name, 0, "table file missing (the MANIFEST lists it)");
+			}
 			return missing;
 		}
 	}
@@ -193,7 +193,8 @@ static bool check_table(struct ctx *c, const struct ldb_live_file *f)
 					 "table file longer than the MANIFEST says");
 	else if (!ldb_table_check(&off, &n, m.p, m.len, &why))
 		damage(c, name, off, why);
-	c->r->blocks += n;
+	else
+		c->r->blocks += n;
 	unmap_file(&m);
 	return true;
 }
@@ -281,13 +282,13 @@ static bool check_logs(struct ctx *c, const struct ldb_live *live)
 bool ldbcheck_dir(struct ldbcheck_report *r, const char *dir, bool closed_cleanly,
 		  const char **why)
 {
-	struct ctx c = { r, dir, (int)strlen(dir), closed_cleanly, why };
 	struct ldb_live live;
 	char manifest[CURRENT_MAX];
 	bool ok;
 	int lock;
 
 	memset(r, 0, sizeof(*r));
+	struct ctx c = { r, dir, (int)strlen(dir), closed_cleanly, why };
 	while (c.dlen > 1 && dir[c.dlen - 1] == '/')
 		c.dlen--;
 	if (!lock_dir(&c, &lock))

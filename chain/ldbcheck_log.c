@@ -98,7 +98,7 @@ static enum log_status phys_next(struct log_reader *r, uint8_t *type,
 static bool frag_add(struct log_reader *r, const uint8_t *d, size_t n)
 {
 	r->rec_len += n;
-	if (!r->keep)
+	if (!r->keep || n == 0)
 		return true;
 	if (r->rec_len > r->rec_cap) {
 		size_t cap = r->rec_cap ? r->rec_cap : 4096;

@@ -8,6 +8,7 @@
 #include "helper.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -406,6 +408,71 @@ static void test_missing_and_short(void **state)
 	helper_rm_rf(dir);
 }
 
+/* LevelDB refuses to open a database whose MANIFEST is damaged; the
+ * error names the file and offset (store_open runs the check). */
+static void test_store_open_names_file(void **state)
+{
+	char dir[300], name[256], path[600], want[700];
+	struct store_options o = { false, 0, 0, false };
+	struct store *s;
+	const char *why = NULL;
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", helper_tmpdir());
+	make_db(dir, 2000, 0);
+	largest(name, sizeof(name), dir, "MANIFEST-");
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(stat(path, &st), 0);
+	flip(path, (long)st.st_size / 2);
+	assert_false(store_open(&s, dir, &o, &why));
+	snprintf(want, sizeof(want), "%s: offset ", path);
+	if (strncmp(why, want, strlen(want)) != 0)
+		fail_msg("store_open: %s", why);
+	assert_non_null(strstr(why, "checksum mismatch"));
+	helper_rm_rf(dir);
+}
+
+/* Another process holding LevelDB's LOCK (as LevelDB does, a POSIX record
+ * lock): the check refuses to read files that may be changing. */
+static void test_locked(void **state)
+{
+	char dir[300], path[600], c;
+	struct ldbcheck_report r;
+	const char *why = NULL;
+	int up[2], down[2];
+	pid_t pid;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", helper_tmpdir());
+	make_db(dir, 100, 0);
+	snprintf(path, sizeof(path), "%s/LOCK", dir);
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(down), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(path, O_RDWR);
+		close(down[1]);         /* so that the parent's close ends read() */
+		c = fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
+		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(read(up[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	assert_false(ldbcheck_dir(&r, dir, true, &why));
+	assert_string_equal(why, "database is in use by another proceeds process");
+	close(down[1]);
+	waitpid(pid, NULL, 0);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	check_sound(dir, &r);
+	helper_rm_rf(dir);
+}
+
 /* A rejection always says why. */
 static void reason_if_refused(bool ok, const char **why)
 {
@@ -469,6 +536,8 @@ int main(void)
 		cmocka_unit_test(test_manifest_and_log_flips),
 		cmocka_unit_test(test_torn_tail),
 		cmocka_unit_test(test_missing_and_short),
+		cmocka_unit_test(test_store_open_names_file),
+		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
