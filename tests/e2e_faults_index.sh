@@ -80,6 +80,19 @@ done
 cat "$D/err"
 echo "flipped index bytes: $tried tried in a $size-byte table, $tried detected and named"
 
+# A flipped byte in the MANIFEST: LevelDB refuses to open the database,
+# and the error names the MANIFEST and the offset of the damaged record.
+rm -rf "$D/f"; cp -r "$D/ref" "$D/f"
+M=$(ls "$D/f"/MANIFEST-* | head -n 1)
+off=$(($(wc -c <"$M") / 2))
+b=$(od -An -tu1 -j $off -N1 "$M" | tr -d ' ')
+printf "$(printf '\\%03o' $((b ^ 90)))" | dd of="$M" bs=1 seek=$off conv=notrunc 2>/dev/null
+idx --db "$D/f" --verify >/dev/null 2>"$D/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$D/err")" -eq 1 ] && grep -q "^proceeds: $M: offset [0-9]*: " "$D/err" ||
+	fail "flipped MANIFEST byte: exit $rc, not named: $(cat "$D/err")"
+cat "$D/err"
+
 # A clean index passes the file check too, and says so.
 out=$(idx --db "$D/ref" --verify --json) || fail "clean index: verify failed"
 printf '%s\n' "$out" | grep -q '"sound": true' || fail "clean index: files not reported sound: $out"
