@@ -1,5 +1,6 @@
 /* LevelDB behind proceeds' store interface. */
 #include "proceeds/store.h"
+#include "proceeds/ldbcheck.h"
 
 #include <errno.h>
 #include <leveldb/c.h>
@@ -71,6 +72,11 @@ static const char *take_error(char *err)
 	if (strstr(err, "IO error: lock ") && strstr(err, "LOCK"))
 		snprintf(errbuf, sizeof(errbuf),
 			 "database is in use by another proceeds process (%s)", err);
+	else if (strstr(err, "Corruption"))
+		/* LevelDB does not say which file; ldbcheck can, but only
+		 * with the database closed. */
+		snprintf(errbuf, sizeof(errbuf), "%s (`proceeds index --verify` "
+			 "names the damaged file)", err);
 	else
 		snprintf(errbuf, sizeof(errbuf), "%s", err);
 	leveldb_free(err);
@@ -184,6 +190,21 @@ static void stop_trimmer(struct store *s)
 	s->has_trimmer = false;
 }
 
+/* LevelDB refused to open dir for damage (its message: raw): the damaged
+ * file named when ldbcheck finds it (LevelDB has released its lock by
+ * now), else why unchanged. */
+static const char *name_damage(const char *dir, const char *raw, const char *why)
+{
+	struct ldbcheck_report r;
+	const char *ignored;
+
+	if (!ldbcheck_dir(&r, dir, false, &ignored) || !r.damaged)
+		return why;
+	snprintf(errbuf, sizeof(errbuf), "%.300s: offset %llu: %s (LevelDB: %.150s)", r.file,
+		 (unsigned long long)r.offset, r.why, raw);
+	return errbuf;
+}
+
 static void store_destroy(struct store *s)
 {
 	stop_trimmer(s);
@@ -286,8 +307,13 @@ bool store_open(struct store **out, const char *dir,
 		s->dir[0] = '\0';
 	s->db = leveldb_open(s->opt, dir, &err);
 	if (err) {
+		char raw[256];
+		bool corrupt = strstr(err, "Corruption") != NULL;
+		snprintf(raw, sizeof(raw), "%s", err);
 		*why = take_error(err);
 		store_destroy(s);
+		if (corrupt)
+			*why = name_damage(dir, raw, *why);
 		return false;
 	}
 	s->has_trimmer = pthread_create(&s->trimmer, NULL, trimmer_main, s) == 0;

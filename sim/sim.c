@@ -192,9 +192,11 @@ static json_t *notes_json(const struct econ *e)
 		"{s:{s:s, s:b, s:s}, s:{s:s, s:b, s:s}, s:s}", "signatures", "kind",
 		fast ? "placeholder" : "real", "verify", !fast, "note",
 		fast ? "--fast-sigs: each entity signs a fixed placeholder message once "
-		       "with its key 0 (ECDSA DER low-S, BIP340 for taproot) and reuses "
-		       "that signature for all its inputs: structurally valid, made with "
-		       "libsecp256k1, but not over the sighash"
+		       "with its key 0 (ECDSA DER low-S, BIP340 for taproot; one nonce "
+		       "for the whole run) and reuses that signature for all its inputs: "
+		       "structurally valid, verifiable with libsecp256k1 against key 0, "
+		       "but not over the sighash; P2TR outputs pay the wallet key "
+		       "itself, not its BIP86 tweak"
 		     : "every input is signed over its sighash with libsecp256k1: legacy "
 		       "SIGHASH_ALL for P2PKH, BIP143 SIGHASH_ALL for P2SH-P2WPKH and "
 		       "P2WPKH (ECDSA, DER, low S, RFC 6979 nonces), BIP341 key path "

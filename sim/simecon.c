@@ -40,7 +40,10 @@ bool econ_fresh_key(struct econ *e, struct simkey *out, struct sim_entity *ent,
 		return false;
 	out->type = ent->script_type;
 	out->index = index;
-	if (out->type == SCRIPT_P2TR &&
+	/* --fast-sigs: a P2TR output pays the wallet key itself (its
+	 * key-path spends are placeholders anyway), sparing the BIP86
+	 * tweak's point multiplication, the costliest step per address. */
+	if (out->type == SCRIPT_P2TR && !e->opt.fast_sigs &&
 	    !simsign_taproot_output(e->sign, out->pub, out->pub)) {
 		e->why = "taproot tweak failed";
 		return false;
@@ -363,16 +366,34 @@ static bool settle(struct econ *e, struct econ_paid *paid,
 	return true;
 }
 
+/* A wallet that reuses its receive address (a single-address wallet, as
+ * many were) sends change back to the address its first input came from
+ * as often as it receives on one address: BitMEX Research found most
+ * reuse to be such change (docs/simulate.md). */
+static const struct simkey *reused_change(struct econ *e, const struct econ_payment *p,
+					  const uint32_t *in)
+{
+	const struct sim_entity *w = p->payer;
+	if (p->change_key || p->change_role || !w->reuse_permille ||
+	    !simrng_permille(&e->rng, w->reuse_permille))
+		return p->change_key;
+	return &e->pool[in[0]].key;
+}
+
 int econ_pay(struct econ *e, struct econ_paid *paid, const struct econ_payment *p)
 {
 	static uint32_t chosen[SIMTX_MAX_IN];
 	const uint32_t *in = p->in;
-	uint64_t total = 0, need = dest_sum(p);
+	/* econ_need's bound has no room for an OP_RETURN output: its vbytes
+	 * are added to what the coins must cover. */
+	uint64_t total = 0, need = dest_sum(p) +
+		(p->op_return ? e->feerate * (9u + p->op_return_len) : 0);
 	struct simkey change;
 	uint32_t n_in = p->n_in;
 
 	memset(&change, 0, sizeof(change));
 	int cpos = -1;
+	const struct simkey *ck = NULL;
 
 	if (!in) {
 		n_in = select_coins(e, chosen, &total, p->payer, need, p->n_dests,
@@ -390,12 +411,13 @@ int econ_pay(struct econ *e, struct econ_paid *paid, const struct econ_payment *
 		/* Same type (and so size) as the fresh key made once it is kept. */
 		memset(&change, 0, sizeof(change));
 		change.type = p->payer->script_type;
-		if (p->change_key)
-			change = *p->change_key;
+		if ((ck = reused_change(e, p, in)))
+			change = *ck;
 	}
 	if (!settle(e, paid, p, total, cpos, &change))
 		return 0;
-	if (paid->change_vout >= 0 && !p->change_key &&
+	e->reused += paid->change_vout >= 0 && ck && ck != p->change_key;
+	if (paid->change_vout >= 0 && !ck &&
 	    !econ_fresh_key(e, &change, p->payer,
 			    p->change_role ? p->change_role : "change"))
 		return -1;

@@ -113,7 +113,10 @@ static int tx0(struct econ *e, struct sim_entity *u, uint64_t pool, uint32_t *pr
 	uint32_t k = (uint32_t)simrng_range(&e->rng, 1, 3);
 	uint64_t each = pool + MIX_PREMIX_MARGIN, fee = pool / 20;
 	struct econ_paid paid;
-	if (!econ_affordable(e, u, each * k + fee, k + 1, 3))
+	/* The OP_RETURN output's vbytes on top of econ_need's bound (it was
+	 * missing: a P2PKH payer's one barely large enough coin fell short). */
+	if (!econ_affordable(e, u, each * k + fee + e->feerate * (9 + sizeof(op_return)),
+			     k + 1, 3))
 		return 0;
 	for (uint32_t i = 0; i < k; i++) {
 		m->dests[i] = (struct sim_dest){ u->id, { 0 }, each, false };
@@ -310,18 +313,23 @@ static uint32_t split(uint64_t *out, uint64_t v, uint32_t max, uint64_t *left)
 	return n;
 }
 
-/* Adds coin c of owner to the round: its denominations to m->dests. */
-static void ws_add(struct econ *e, uint32_t *n, uint32_t *nd, uint32_t c,
+/* Adds coin c of owner to the round: its denominations to m->dests.
+ * False (nothing added) when the coin cannot pay its share of the fee
+ * and the smallest denomination: at a high fee rate a coordinator
+ * refuses it (the budget used to wrap around below zero there). */
+static bool ws_add(struct econ *e, uint32_t *n, uint32_t *nd, uint32_t c,
 		   uint32_t owner, uint32_t max_outs)
 {
 	struct sim_mix *m = e->mix;
-	uint64_t per_in = e->feerate * 68, per_out = e->feerate * 43;
+	uint64_t cost = e->feerate * (68 + 43 * (uint64_t)max_outs + 12);
 	uint64_t parts[MIX_JOIN_OUTS], left;
-	uint64_t budget = e->pool[c].value - per_in - max_outs * per_out - e->feerate * 12;
-	uint32_t k = split(parts, budget, max_outs, &left);
+	if (e->pool[c].value < cost + denoms[n_denoms - 1])
+		return false;
+	uint32_t k = split(parts, e->pool[c].value - cost, max_outs, &left);
 	m->in[*n] = c, m->owner_of_in[(*n)++] = owner;
 	for (uint32_t i = 0; i < k; i++)
 		m->dests[(*nd)++] = (struct sim_dest){ owner, { 0 }, parts[i], false };
+	return true;
 }
 
 /* Users join until want inputs (first ones already in); 0 when fewer
@@ -337,9 +345,8 @@ static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
 		bool dup = false;
 		for (uint32_t i = 0; i < n && c >= 0; i++)
 			dup |= m->in[i] == (uint32_t)c || m->owner_of_in[i] == u->id;
-		if (c < 0 || dup)
-			continue;
-		ws_add(e, &n, &nd, (uint32_t)c, u->id, WS_OUTS_EACH);
+		if (c >= 0 && !dup)
+			(void)ws_add(e, &n, &nd, (uint32_t)c, u->id, WS_OUTS_EACH);
 	}
 	if (n < 15)
 		return 0; /* nobody wrote anything yet: no round */
@@ -373,7 +380,8 @@ int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *shar
 	uint64_t value = e->pool[coin].value, sum = 0;
 	if (!n_denoms)
 		make_denoms();
-	ws_add(e, &n, &nd, coin, owner, MIX_JOIN_OUTS);
+	if (!ws_add(e, &n, &nd, coin, owner, MIX_JOIN_OUTS))
+		return 0; /* fees too high for this coin now */
 	uint32_t mine = nd;
 	int r = ws_round(e, n, nd, want, txid);
 	if (r <= 0)

@@ -90,8 +90,7 @@ bool world_add_entity(struct econ *e, enum sim_entity_type t, const char *name,
 	snprintf(ent->name, sizeof(ent->name), "%s", name);
 	ent->script_type = script_type;
 	ent->deposit_file = -1;
-	return simkeys_chain_init(e->keys, &ent->kc, ent->id,
-				  script_type == SCRIPT_P2TR, &e->why);
+	return simkeys_chain_init(e->keys, &ent->kc, ent->id, &e->why);
 }
 
 static bool init_exchange(struct econ *e, unsigned i)

@@ -108,9 +108,15 @@ while [ $off -lt $size ]; do
 	else
 		fail "flip at offset $off of $(basename "$T") changed the answer silently (exit $rc)"
 	fi
+	# The file check finds every flip, read or not, and names the file
+	# (a tags-only database has no chain index; the damage comes first).
+	"$P" index --verify -q --db "$D/f" >/dev/null 2>"$D/err"
+	rc=$?
+	[ $rc = 1 ] && grep -q "^proceeds: $t: offset [0-9]*: " "$D/err" ||
+		fail "flip at $off: index --verify exit $rc, file not named: $(cat "$D/err")"
 	off=$((off + STEP))
 done
-echo "flipped table bytes: $tried tried, $detected detected (exit 2, cause named), $same unread, 0 silent"
+echo "flipped table bytes: $tried tried, $detected detected (exit 2, cause named), $same unread, 0 silent; index --verify named the file for all $tried"
 
 # --- 5. The secret key is never printed ---------------------------------
 secret=$(grep -o '[0-9a-f]\{64\}' "$D/key" | head -n 1)

@@ -84,6 +84,14 @@ mixed() {
 	jq -r '.crime.cashouts[] | "\(.txid):\(.vout)"' "$S/truth.json" | sort >"$S/want"
 	jq -r '(.exits[], .unspent[]) | .outpoint' "$S/trace.json" | sort >"$S/got"
 	[ "$(comm -23 "$S/want" "$S/got" | wc -l)" = 0 ] || fail "mix seed $seed: cash-outs not reached: $(comm -23 "$S/want" "$S/got" | head -2)"
+	# every cash-out behind the mix says so (through_mix), in the trace
+	# and in the summary table
+	jq -r '.crime.cashouts[] | select(.mixed) | "\(.txid):\(.vout)"' "$S/truth.json" | sort >"$S/want"
+	jq -r '(.exits[], .unspent[]) | select(.through_mix) | .outpoint' "$S/trace.json" | sort >"$S/got"
+	[ "$(comm -23 "$S/want" "$S/got" | wc -l)" = 0 ] ||
+		fail "mix seed $seed: a cash-out behind the mix lacks through_mix: $(comm -23 "$S/want" "$S/got" | head -1)"
+	"$P" trace -q --network regtest --db "$S/db" --case "$S/case.json" --min-sats 0 |
+		grep -q 'behind a CoinJoin' || fail "mix seed $seed: the table does not say behind a CoinJoin"
 	# before the mix FIFO is still exact
 	jq -r '.crime.cashouts[] | select(.mixed | not) | "\(.txid):\(.vout) \(.value)"' \
 		"$S/truth.json" | sort >"$S/want"
@@ -138,6 +146,9 @@ check() {
 	wrong=$(comm -13 "$S/want_ent" "$S/got_ent" | wc -l)
 	[ "$wrong" = 0 ] || fail "$sc seed $seed ($how): $wrong exits name another entity: $(comm -13 "$S/want_ent" "$S/got_ent" | head -3)"
 	ex=$(true_exits "$S" "$T" "$sc seed $seed ($how)") || { echo "$ex"; exit 1; }
+	# no CoinJoin on the criminal's path: no exit claims one
+	jq -e '[.exits[] | select(.through_mix != false)] | length == 0' "$T" >/dev/null ||
+		fail "$sc seed $seed ($how): an exit marked through_mix without a mix on the path"
 	n_cash=$(jq '.crime.cashouts | length' "$S/truth.json")
 	n_exit=$(jq '.exits | length' "$T")
 	n_inf=$(jq '[.exits[] | select(.basis == "inferred")] | length' "$T")

@@ -21,7 +21,7 @@ static void test_keys_are_real(void **state)
 	const char *why = NULL;
 	(void)state;
 	assert_non_null(k);
-	assert_true(simkeys_chain_init(k, &kc, 3, false, &why));
+	assert_true(simkeys_chain_init(k, &kc, 3, &why));
 	for (uint32_t i = 0; i < 40; i++) {
 		assert_true(simkeys_next(k, &kc, pub, &index, &why));
 		assert_int_equal(index, i);
@@ -39,7 +39,7 @@ static void test_keys_are_real(void **state)
 	assert_false(simkeys_check_ecdsa(k, kc.ecdsa_der, kc.ecdsa_len, pub0, msg));
 	msg[0] ^= 1;
 	struct simkeychain tr;
-	assert_true(simkeys_chain_init(k, &tr, 4, true, &why));
+	assert_true(simkeys_chain_init(k, &tr, 4, &why));
 	assert_true(simkeys_next(k, &tr, pub, &index, &why));
 	assert_true(simkeys_check_schnorr(k, tr.schnorr, pub, msg));
 	assert_false(simkeys_check_schnorr(k, tr.schnorr, pub0, msg));
@@ -59,9 +59,9 @@ static void test_entity_keys_in_order(void **state)
 	const char *why = NULL;
 	(void)state;
 	for (uint32_t n = 0; n < 6; n++) {
-		assert_true(simkeys_chain_init(a, &ka, n, n % 2, &why));
-		assert_true(simkeys_chain_init(b, &kb, 5 - n, n % 2, &why));
-		assert_true(simkeys_chain_init(b, &kb, n, n % 2, &why));
+		assert_true(simkeys_chain_init(a, &ka, n, &why));
+		assert_true(simkeys_chain_init(b, &kb, 5 - n, &why));
+		assert_true(simkeys_chain_init(b, &kb, n, &why));
 		assert_memory_equal(ka.k0, kb.k0, 32);
 		assert_true(simkeys_next(a, &ka, pa, &ia, &why));
 		assert_true(simkeys_next(b, &kb, pb, &ib, &why));
@@ -72,6 +72,40 @@ static void test_entity_keys_in_order(void **state)
 	}
 	simkeys_free(a);
 	simkeys_free(b);
+}
+
+/* Every wallet's two placeholders verify (libsecp256k1 also rejects a
+ * high S) by its key 0 over the placeholder message, for keys of either
+ * Y parity, and differ between wallets; made without placeholders, a
+ * chain has none. */
+static void test_placeholders_verify(void **state)
+{
+	struct simkeys *k = simkeys_new(5);
+	struct simkeychain kc, prev;
+	uint8_t pub[33], msg[32];
+	uint32_t index;
+	unsigned odd = 0;
+	const char *why = NULL;
+	(void)state;
+	assert_non_null(k);
+	simkeys_placeholder_msg(msg);
+	memset(&prev, 0, sizeof(prev));
+	for (uint32_t n = 0; n < 64; n++) {
+		assert_true(simkeys_chain_init(k, &kc, n, &why));
+		assert_true(simkeys_next(k, &kc, pub, &index, &why));
+		odd += pub[0] == 0x03;
+		assert_true(simkeys_check_ecdsa(k, kc.ecdsa_der, kc.ecdsa_len, pub, msg));
+		assert_true(simkeys_check_schnorr(k, kc.schnorr, pub, msg));
+		assert_memory_not_equal(kc.schnorr + 32, prev.schnorr + 32, 32);
+		assert_false(kc.ecdsa_len == prev.ecdsa_len &&
+			     memcmp(kc.ecdsa_der, prev.ecdsa_der, kc.ecdsa_len) == 0);
+		prev = kc;
+	}
+	assert_true(odd > 8 && odd < 56);
+	simkeys_placeholders(k, false);
+	assert_true(simkeys_chain_init(k, &kc, 64, &why));
+	assert_int_equal(kc.ecdsa_len, 0);
+	simkeys_free(k);
 }
 
 /* simtx_weight must equal what block_parse_tx measures of the bytes. */
@@ -141,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_are_real),
 		cmocka_unit_test(test_entity_keys_in_order),
+		cmocka_unit_test(test_placeholders_verify),
 		cmocka_unit_test(test_weight_is_exact),
 		cmocka_unit_test(test_rng),
 	};

@@ -179,11 +179,38 @@ static void test_high_fee_run_orders_rounds(void **state)
 	helper_rm_rf(tmp);
 }
 
+/* 2017's fees (up to 1,000 sat/vB) with a round in every block: these
+ * two runs stopped with "an affordable Tx0 fell short" (the coin bound
+ * had no room for the Tx0's OP_RETURN) and "a WabiSabi round fell short
+ * of its fee" (a coin's budget wrapped below zero) before the fixes. */
+static void test_mixes_at_2017_fees(void **state)
+{
+	static const struct { uint64_t seed, txs; } runs[] = { { 23, 4000 }, { 17, 8000 } };
+	const char *tmp = helper_tmpdir();
+	char dir[1024];
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/sim", tmp);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct sim_options o;
+		struct sim_summary s;
+		const char *why = NULL;
+		memset(&o, 0, sizeof(o));
+		o.seed = runs[i].seed, o.net = NETWORK_REGTEST, o.target_txs = runs[i].txs;
+		o.era = SIM_ERA_2017, o.fast_sigs = true, o.coinjoin_permille = 1000;
+		o.file_max = 134217728, o.start_time = 1700000000, o.known_permille = 100;
+		if (!sim_run(&s, &o, dir, true, NULL, NULL, &why))
+			fail_msg("seed %llu: sim_run: %s", (unsigned long long)runs[i].seed, why);
+		assert_true(s.coinjoins > 0 && s.tx0s > 0);
+	}
+	helper_rm_rf(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whirlpool_fee_rule),
 		cmocka_unit_test(test_high_fee_run_orders_rounds),
+		cmocka_unit_test(test_mixes_at_2017_fees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "proceeds/index_rpc.h"
 #include "proceeds/index_undo.h"
 #include "proceeds/index_verify.h"
+#include "proceeds/ldbcheck.h"
 #include "proceeds/store.h"
 
 #include <jansson.h>
@@ -307,7 +308,16 @@ static void print_run(struct cli_common *c, struct index *idx,
 		has ? "" : "none ", has ? tip.height : 0, hex);
 }
 
-static void print_verify(struct cli_common *c, const struct index_verify_report *r)
+static json_t *files_json(const struct ldbcheck_report *f)
+{
+	return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "sound", !f->damaged,
+			 "tables", (json_int_t)f->tables, "logs", (json_int_t)f->logs,
+			 "blocks", (json_int_t)f->blocks, "log_records", (json_int_t)f->records,
+			 "bytes", (json_int_t)f->bytes);
+}
+
+static void print_verify(struct cli_common *c, const struct index_verify_report *r,
+			 const struct ldbcheck_report *f)
 {
 	char hex[65];
 	hash256_to_hex(hex, &r->digest);
@@ -323,6 +333,7 @@ static void print_verify(struct cli_common *c, const struct index_verify_report 
 				      "addresses", (json_int_t)r->addresses);
 		if (r->has_tip)
 			json_object_set_new(j, "tip_height", json_integer(r->tip_height));
+		json_object_set_new(j, "files", files_json(f));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(j);
@@ -335,20 +346,65 @@ static void print_verify(struct cli_common *c, const struct index_verify_report 
 		       (unsigned long long)r->inputs, (unsigned long long)r->spends,
 		       (unsigned long long)r->outputs, (unsigned long long)r->history,
 		       (unsigned long long)r->addresses);
+		printf("files       %s (%llu tables, %llu blocks; %llu logs, %llu records; "
+		       "every checksum checked)\n", f->damaged ? "damaged" : "sound",
+		       (unsigned long long)f->tables, (unsigned long long)f->blocks,
+		       (unsigned long long)f->logs, (unsigned long long)f->records);
 	}
 	for (uint64_t i = 0; i < r->n_errors && i < INDEX_VERIFY_MAX_ERRORS; i++)
 		fprintf(stderr, "proceeds: index: inconsistent: %s\n", r->errors[i]);
 }
 
-static int run_verify(struct cli_common *c, struct index *idx)
+/* Every block and record of the database's files against its checksum
+ * (ldbcheck.h), with the database closed. CLI_NEGATIVE after one line
+ * naming the damaged file and offset; CLI_FAIL when it could not run. */
+static int check_files(struct cli_common *c, struct ldbcheck_report *f, bool clean)
 {
-	struct index_verify_report r;
 	const char *why;
 
-	if (!index_verify(index_store(idx), &r, &why))
-		return cli_error("index --verify", "%s", why);
-	print_verify(c, &r);
-	return r.n_errors ? CLI_NEGATIVE : CLI_OK;
+	if (!ldbcheck_dir(f, cli_db_path(c), clean, &why))
+		return cli_error(cli_db_path(c), "%s", why);
+	if (!f->damaged)
+		return CLI_OK;
+	cli_error(f->file, "offset %llu: %s", (unsigned long long)f->offset, f->why);
+	return CLI_NEGATIVE;
+}
+
+/* The index failed to open or to read (why). With --verify, a damaged
+ * file is the answer (exit 1, the file named); otherwise why (exit 2). */
+static int db_failed(struct cli_common *c, bool verify, bool clean, const char *why)
+{
+	char msg[600];
+	struct ldbcheck_report f;
+	const char *ignored;
+
+	snprintf(msg, sizeof(msg), "%s", why);
+	if (verify && ldbcheck_dir(&f, cli_db_path(c), clean, &ignored) && f.damaged)
+		return check_files(c, &f, clean);
+	return cli_error(cli_db_path(c), "%s", msg);
+}
+
+/* --verify: the logical check with the index open, then its files with it
+ * closed (a damaged block is named even when no query reads it). Closes
+ * idx. Exit 1 when inconsistent or damaged. */
+static int verify_and_close(struct cli_common *c, struct index *idx)
+{
+	struct index_verify_report r;
+	struct ldbcheck_report f;
+	const char *why = NULL;
+	char msg[600] = "";
+	bool ran = index_verify(index_store(idx), &r, &why);
+	int rc;
+
+	if (!ran)
+		snprintf(msg, sizeof(msg), "%s", why);
+	index_close(idx);
+	if (!ran)
+		return db_failed(c, true, true, msg);
+	if ((rc = check_files(c, &f, true)) == CLI_FAIL)
+		return rc;
+	print_verify(c, &r, &f);
+	return r.n_errors || f.damaged ? CLI_NEGATIVE : CLI_OK;
 }
 
 static int run_blocks(struct cli_common *c, struct index *idx,
@@ -492,12 +548,12 @@ static int run_rpc_cmd(struct cli_common *c, const struct index_args *a)
 	}
 	if (!index_open(&idx, cli_db_path(c), net, &o, &why)) {
 		rpc_client_free(cl);
-		return cli_error(cli_db_path(c), "%s", why);
+		return db_failed(c, a->verify, false, why);
 	}
 	rc = run_rpc(c, idx, cl, a);
 	rpc_client_free(cl);
 	if (rc == CLI_OK && a->verify)
-		rc = run_verify(c, idx);
+		return verify_and_close(c, idx);
 	index_close(idx);
 	return rc;
 }
@@ -541,14 +597,14 @@ static int run(struct cli_common *c, int argc, char **argv)
 				       : index_open_query(&idx, &absent, cli_db_path(c), net, &why);
 	if (!opened) {
 		blkdir_free(d);
-		return cli_error(cli_db_path(c), "%s", why);
+		return db_failed(c, a.verify && (a.blocks || !absent), false, why);
 	}
 	if (a.blocks)
 		rc = run_blocks(c, idx, d, &a);
-	if (rc == CLI_OK && a.verify)
-		rc = run_verify(c, idx);
-	index_close(idx);
 	blkdir_free(d);
+	if (rc == CLI_OK && a.verify)
+		return verify_and_close(c, idx);
+	index_close(idx);
 	return rc;
 }
 
@@ -586,7 +642,10 @@ const struct cli_command cmd_index = {
 	"  --verify           check the index (every spent-by link matches an\n"
 	"                     input, every history entry is a real output, ids\n"
 	"                     and counters agree) and print a digest of its\n"
-	"                     content; exit 1 when inconsistent\n"
+	"                     content; then every block of its files against\n"
+	"                     its checksum, naming a damaged one (\"proceeds:\n"
+	"                     DB/000123.ldb: offset N: block checksum\n"
+	"                     mismatch\"); exit 1 when inconsistent or damaged\n"
 	"  Progress (blocks/s, tx/s, ETA) goes to stderr; -q silences it.\n"
 	"  Ctrl-C stops at a block boundary; kill -9 loses at most the blocks\n"
 	"  since the last commit, and a rerun continues from there (also in the\n"

@@ -89,6 +89,16 @@ static bool need_uint(struct chk *c, const json_t *o, const char *where,
 	return true;
 }
 
+/* "through_mix" was added to trace results later: absent is allowed (an
+ * older result), anything but a boolean is not. */
+static bool opt_mix(struct chk *c, const json_t *o, const char *where)
+{
+	const json_t *v = json_object_get(o, "through_mix");
+	if (!v || json_is_boolean(v))
+		return true;
+	return bad(c->why, "%s.through_mix: not a boolean", where);
+}
+
 static bool need_string(struct chk *c, const json_t *o, const char *where,
 			const char *key, bool nullable)
 {
@@ -174,7 +184,7 @@ static bool check_hop(struct chk *c, const json_t *h, const char *w)
 	      need_address(c, h, w, "address", true) &&
 	      need_amount(c, h, w, "value") && need_traced(c, h, w, "traced") &&
 	      need_string(c, h, w, "basis", false) &&
-	      need_string(c, h, w, "status", false)))
+	      need_string(c, h, w, "status", false) && opt_mix(c, h, w)))
 		return false;
 	if (strncmp(json_string_value(json_object_get(h, "outpoint")),
 		    json_string_value(json_object_get(h, "txid")), 64) != 0)
@@ -197,7 +207,7 @@ static bool check_exit(struct chk *c, const json_t *e, const char *w)
 	      need_time(c, e, w) && need_amount(c, e, w, "value") &&
 	      need_traced(c, e, w, "traced") && need_amount(c, e, w, "min") &&
 	      need_amount(c, e, w, "max") && need_string(c, e, w, "basis", false) &&
-	      need_string(c, e, w, "evidence", false)))
+	      need_string(c, e, w, "evidence", false) && opt_mix(c, e, w)))
 		return false;
 	if (!json_is_null(sw) && !is_hex64(json_string_value(sw)))
 		return bad(c->why, "%s.sweep_txid: not a txid or null", w);
@@ -214,7 +224,8 @@ static bool check_entity(struct chk *c, const json_t *e, const char *w)
 	if (!(need_string(c, e, w, "entity", false) &&
 	      need_string(c, e, w, "category", false) &&
 	      need_traced(c, e, w, "traced") && need_amount(c, e, w, "min") &&
-	      need_amount(c, e, w, "max") && need_uint(c, e, w, "first_time")))
+	      need_amount(c, e, w, "max") && need_uint(c, e, w, "first_time") &&
+	      opt_mix(c, e, w)))
 		return false;
 	if (!json_is_array(d))
 		return bad(c->why, "%s.deposit_addresses: not an array", w);
@@ -229,7 +240,7 @@ static bool check_unspent(struct chk *c, const json_t *u, const char *w)
 	return need_outpoint(c, u, w, "outpoint") &&
 	       need_address(c, u, w, "address", true) &&
 	       need_amount(c, u, w, "value") && need_uint(c, u, w, "height") &&
-	       need_traced(c, u, w, "traced");
+	       need_traced(c, u, w, "traced") && opt_mix(c, u, w);
 }
 
 static bool check_error_rate(struct chk *c, const json_t *r, const char *w)

@@ -26,6 +26,8 @@ static void cell_field(FILE *f, const json_t *o, const char *key)
 	const json_t *v = json_object_get(o, key);
 	if (json_is_integer(v))
 		cell_int(f, json_integer_value(v), false);
+	else if (json_is_boolean(v))
+		cell(f, json_is_true(v) ? "true" : "false", false);
 	else
 		cell(f, json_string_value(v), false);
 }
@@ -73,7 +75,7 @@ void reportcsv_exits(FILE *f, const json_t *report)
 	fputs(",asset,entity,category,deposit_address,outpoint,txid,vout,height,"
 	      "block_hash,time_utc,value_sats,min_sats,max_sats", f);
 	header_models(f, models);
-	fputs(",basis,evidence,sweep_txid,request\r\n", f);
+	fputs(",basis,evidence,sweep_txid,request,through_mix\r\n", f);
 	json_array_foreach(json_object_get(t, "exits"), i, e) {
 		const char *op = json_string_value(json_object_get(e, "outpoint"));
 		char txid[65];
@@ -97,6 +99,7 @@ void reportcsv_exits(FILE *f, const json_t *report)
 		cell_field(f, e, "evidence");
 		cell_field(f, e, "sweep_txid");
 		cell(f, json_string_value(json_object_get(kase, "request")), false);
+		cell_field(f, e, "through_mix");
 		fputs("\r\n", f);
 	}
 }

@@ -207,6 +207,11 @@ static void exits_table(FILE *f, const json_t *report, const json_t *t)
 		btc_cell(f, report_traced(json_object_get(e, "traced"), primary));
 		fprintf(f, "<td class=\"%s\">", tagged ? "fact" : "inf");
 		esc_field(f, e, "evidence");
+		if (json_is_true(json_object_get(e, "through_mix")))
+			fputs("<br><span class=\"inf\">Behind a CoinJoin: which of the mix's "
+			      "outputs carried the money is a presumption of each model, so the "
+			      "range may not hold the true amount; the poison figure is the "
+			      "bound.</span>", f);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);

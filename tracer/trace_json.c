@@ -201,6 +201,7 @@ static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 	json_object_set_new(h, "traced", traced_json(r, o->traced));
 	json_object_set_new(h, "basis", json_string(o->coinjoin != COINJOIN_NONE ? "coinjoin" : "fact"));
 	json_object_set_new(h, "coinjoin", cj);
+	json_object_set_new(h, "through_mix", json_boolean(o->mixed));
 	json_object_set_new(h, "status", json_string(trace_status_name(o->status)));
 	return h;
 }
@@ -255,6 +256,7 @@ static json_t *exit_json(struct jctx *j, const struct trace_out *o)
 	json_object_set_new(x, "max", json_integer((json_int_t)mx));
 	json_object_set_new(x, "basis", json_string(o->basis == TRACE_BASIS_TAGGED ? "tagged" : "inferred"));
 	json_object_set_new(x, "evidence", evidence(e, o));
+	json_object_set_new(x, "through_mix", json_boolean(o->mixed));
 	json_object_set_new(x, "sweep_txid", o->has_sweep ? hash_json(&o->sweep_txid) : json_null());
 	if (o->has_sweep) {
 		json_object_set_new(x, "sweep_height", json_integer(o->sweep_height));
@@ -311,6 +313,8 @@ static void entity_add(json_t *e, const json_t *x)
 						       json_integer_value(v)));
 	json_array_foreach(d, i, v)
 		seen |= addr && strcmp(json_string_value(v), addr) == 0;
+	if (json_is_true(json_object_get(x, "through_mix")))
+		json_object_set(e, "through_mix", json_true());
 	if (addr && !seen)
 		json_array_append_new(d, json_string(addr));
 	if (time < json_integer_value(json_object_get(e, "first_time"))) {
@@ -328,11 +332,12 @@ static json_t *entity_new(const json_t *x)
 
 	json_object_foreach(json_object_get(x, "traced"), k, v)
 		json_object_set_new(t, k, json_integer(0));
-	return json_pack("{s:O, s:O, s:o, s:i, s:i, s:[], s:I, s:s}",
+	return json_pack("{s:O, s:O, s:o, s:i, s:i, s:[], s:I, s:s, s:b}",
 			 "entity", json_object_get(x, "entity"),
 			 "category", json_object_get(x, "category"), "traced", t,
 			 "min", 0, "max", 0, "deposit_addresses",
-			 "first_time", (json_int_t)INT64_MAX, "first_time_utc", "");
+			 "first_time", (json_int_t)INT64_MAX, "first_time_utc", "",
+			 "through_mix", 0);
 }
 
 static int cmp_entity(const void *a, const void *b)
@@ -414,6 +419,7 @@ static json_t *unspent_json(struct jctx *j)
 		json_object_set_new(u, "value", json_integer((json_int_t)v[i]->value));
 		json_object_set_new(u, "height", json_integer(v[i]->height));
 		json_object_set_new(u, "traced", traced_json(r, v[i]->traced));
+		json_object_set_new(u, "through_mix", json_boolean(v[i]->mixed));
 		json_array_append_new(arr, u);
 	}
 	free(v);

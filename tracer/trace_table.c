@@ -49,6 +49,9 @@ static void entities(FILE *f, const json_t *t)
 			json_array_size(json_object_get(e, "deposit_addresses")) == 1 ? "" : "es",
 			json_string_value(json_object_get(e, "first_time_utc")));
 		per_model(f, json_object_get(e, "traced"));
+		if (json_is_true(json_object_get(e, "through_mix")))
+			fputs("   behind a CoinJoin: the models' range is a presumption there, "
+			      "poison the bound (docs/taint-models.md)\n", f);
 	}
 }
 

@@ -11,11 +11,14 @@
  * gives each private key); they are linkable by anyone who knows d, which
  * only the simulator does.
  *
- * Signatures (part 1): each wallet makes one signature with its key 0 over a
- * fixed placeholder message -- ECDSA (DER, low-S) when its keys are P2PKH or
- * P2SH/P2WPKH, BIP340 when they are P2TR -- and reuses it for every input it
- * signs. They are structurally valid but do not verify against any sighash;
- * truth.json says so. */
+ * Signatures (part 1, --fast-sigs): each wallet has one ECDSA (DER, low-S)
+ * and one BIP340 signature by its key 0 over a fixed placeholder message,
+ * reused for every input it signs: structurally valid, but not over any
+ * sighash; truth.json says so. All of a run's placeholders share one nonce
+ * k = H(3) (the next index if k*G has x >= n), so a wallet's pair costs
+ * scalar arithmetic only (ECDSA s = (m + r*x)/k, BIP340 s = k + e*x):
+ * every placeholder of a run has the same R, which, like the reuse of one
+ * signature for all inputs, marks the chain as synthetic. */
 #ifndef PROCEEDS_SIMKEYS_H
 #define PROCEEDS_SIMKEYS_H
 
@@ -40,8 +43,8 @@ struct simkeychain {
  * SHA256("proceeds simulate: placeholder signature, part 1"). */
 void simkeys_placeholder_msg(uint8_t out[32]);
 
-/* New context for a run with seed (derives the step secret), or NULL when
- * out of memory. Free with simkeys_free. */
+/* New context for a run with seed (derives the step secret and the
+ * placeholder nonce), or NULL when out of memory. Free with simkeys_free. */
 struct simkeys *simkeys_new(uint64_t seed);
 void simkeys_free(struct simkeys *k);
 
@@ -49,11 +52,12 @@ void simkeys_free(struct simkeys *k);
  * on; off when real signatures are made: it would be wasted work). */
 void simkeys_placeholders(struct simkeys *k, bool on);
 
-/* Derives wallet `entity`'s chain and makes its placeholder signature:
- * BIP340 when taproot, else ECDSA. False only if a derived secret is invalid
- * (probability ~2^-128) with *why set. */
+/* Derives wallet `entity`'s chain and makes its placeholder signatures
+ * (ECDSA and BIP340, both by key 0) unless placeholders are off. False
+ * only if a derived secret or challenge is out of range (probability
+ * ~2^-128) with *why set. */
 bool simkeys_chain_init(struct simkeys *k, struct simkeychain *kc,
-			uint32_t entity, bool taproot, const char **why)
+			uint32_t entity, const char **why)
 	__attribute__((warn_unused_result));
 
 /* The next fresh compressed public key of the chain (33 bytes); *index gets

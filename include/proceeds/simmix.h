@@ -57,7 +57,8 @@ bool mix_whirlpool_pays(uint64_t feerate);
  * when written: *txid, *share (the coin's value less its outputs: its part
  * of the fee and what no denomination covers), outs[0..*n_outs) the pool
  * indices of its outputs in vout order; 0 when too few users could join
- * (nothing written); -1 on error (e->why). */
+ * or the coin cannot pay its share of the fee at this rate (nothing
+ * written); -1 on error (e->why). */
 int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *share,
 	     uint32_t outs[MIX_JOIN_OUTS], uint32_t *n_outs)
 	__attribute__((warn_unused_result));

@@ -10,8 +10,9 @@
  *   from the hot wallet with change back to it.
  * - Users: buy at exchanges (batched withdrawals), pay merchants and each
  *   other amounts priced in dollars (so not round in BTC), sell at
- *   exchanges; HD-style wallets with fresh change, some address reuse,
- *   1-3 inputs.
+ *   exchanges; HD-style wallets with fresh change, 1-3 inputs; some
+ *   reuse their receive address and send change back to the address its
+ *   first input came from (single-address wallets).
  * - Merchants: a fresh address per invoice; cash out all takings to an
  *   exchange now and then. */
 #ifndef PROCEEDS_SIMWORLD_H
