@@ -122,6 +122,7 @@ bool idxq_addr_is(struct store *st, bool *same, uint64_t id,
 	size_t kl;
 	bool found;
 
+	*same = false;
 	if (!idxq_addr_key(st, k, &kl, &found, id, why))
 		return false;
 	if (!found)

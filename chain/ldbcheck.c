@@ -13,6 +13,7 @@
 #define TABLE_FOOTER 48
 #define TABLE_HANDLES 40                /* two handles, zero-padded */
 #define TABLE_MAGIC 0xdb4775248b80fb57ull
+#define LDB_BLOCK_MAX (64ull << 20)     /* see ldb_snappy_uncompress */
 #define BLOCK_TRAILER 5
 
 /* ---- CRC-32C ---------------------------------------------------------- */
@@ -157,6 +158,11 @@ bool ldb_snappy_uncompress(uint8_t **out, size_t *olen, const uint8_t *in,
 	/* No element makes more than 64 bytes out of 3 (a copy). */
 	if (len > (uint64_t)(end - p) * 22 + 64)
 		return (*why = "snappy: declared length impossible for its input"), false;
+	/* A forged block could still declare 22x a large table's size; no
+	 * block LevelDB writes for proceeds comes near this (blocks of
+	 * 8 KiB, values of a few KiB), so it is refused before any malloc. */
+	if (len > LDB_BLOCK_MAX)
+		return (*why = "snappy: block larger than 64 MiB"), false;
 	uint8_t *o = malloc(len ? len : 1);
 	if (!o)
 		return (*why = "out of memory"), false;

@@ -107,7 +107,7 @@ static bool is_table_of(const struct store *s, const char *path)
 {
 	size_t dl = strlen(s->dir), pl = strlen(path);
 	return pl > dl + 5 && memcmp(path, s->dir, dl) == 0 && path[dl] == '/' &&
-	       strcmp(path + pl - 4, ".ldb") == 0;
+	       (strcmp(path + pl - 4, ".ldb") == 0 || strcmp(path + pl - 4, ".sst") == 0);
 }
 
 /* LevelDB 1.23 maps up to 1,000 table files read-only and keeps them
