@@ -9,6 +9,7 @@
 #include "proceeds/script.h"
 #include "helper.h"
 #include "helper_chain.h"
+#include "helper_index.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,17 +87,6 @@ static void connect_range(struct index *idx, uint32_t from, uint32_t to)
 	assert_true(index_flush(idx, true, &why));
 }
 
-static void digest_of(struct index *idx, struct hash256 *d)
-{
-	struct index_verify_report r;
-	const char *why;
-	assert_true(index_verify(index_store(idx), &r, &why));
-	for (uint64_t i = 0; i < r.n_errors && i < INDEX_VERIFY_MAX_ERRORS; i++)
-		fprintf(stderr, "verify: %s\n", r.errors[i]);
-	assert_int_equal(r.n_errors, 0);
-	*d = r.digest;
-}
-
 /* Builds the whole chain in one run and returns its digest. */
 static void full_digest(struct hash256 *d, uint32_t upto)
 {
@@ -105,7 +95,7 @@ static void full_digest(struct hash256 *d, uint32_t upto)
 	snprintf(keep, sizeof(keep), "%s", dir);
 	struct index *idx = open_idx(keep, 0, 0);
 	connect_range(idx, 0, upto);
-	digest_of(idx, d);
+	*d = helper_index_digest(idx);
 	index_close(idx);
 	helper_rm_rf(keep);
 }
@@ -222,8 +212,7 @@ static void test_real_chain(void **state)
 	struct idx_tip tip;
 	assert_true(index_tip(idx, &tip));
 	assert_int_equal(tip.height, 4521);
-	struct hash256 d;
-	digest_of(idx, &d);
+	(void)helper_index_digest(idx);
 	check_links(idx);
 	check_hal(idx);
 	index_close(idx);
@@ -257,7 +246,7 @@ static void test_resume_equivalence(void **state)
 	idx = open_idx(keep, 0, 0);
 	assert_true(index_tip(idx, &tip));
 	connect_range(idx, tip.height + 1, n_blocks);
-	digest_of(idx, &d);
+	d = helper_index_digest(idx);
 	assert_memory_equal(d.b, full.b, 32);
 	index_close(idx);
 	helper_rm_rf(keep);
@@ -281,10 +270,10 @@ static void test_disconnect(void **state)
 	for (uint32_t h = n_blocks - 1; h > 3000; h--)
 		if (!index_disconnect_tip(idx, &why))
 			fail_msg("disconnect %u: %s", h, why);
-	digest_of(idx, &d);
+	d = helper_index_digest(idx);
 	assert_memory_equal(d.b, part.b, 32);
 	connect_range(idx, 3001, n_blocks);
-	digest_of(idx, &d);
+	d = helper_index_digest(idx);
 	assert_memory_equal(d.b, full.b, 32);
 	index_close(idx);
 	helper_rm_rf(keep);
