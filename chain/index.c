@@ -790,7 +790,6 @@ bool index_connect_block(struct index *idx, const struct block *b,
 	idx->pending_txs += b->n_tx;
 	idx->stats.blocks++;
 	idx->stats.txs += b->n_tx;
-	store_trim(idx->st);
 	if (idx->pending_txs >= idx->flush_txs ||
 	    index_wbuf_bytes(&idx->wb) >= GROUP_MAX_BYTES)
 		return flush_async(idx, why);

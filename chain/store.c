@@ -140,7 +140,7 @@ static void trim_tables(const struct store *s)
 		fclose(f);
 }
 
-void store_trim(struct store *s)
+static void store_trim(struct store *s)
 {
 	if (s->map_budget && s->dir[0] && mapped_resident() > s->map_budget)
 		trim_tables(s);

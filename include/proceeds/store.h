@@ -81,16 +81,14 @@ void store_compact(struct store *s);
  * LevelDB replays at the next open. */
 void store_settle(struct store *s);
 
-/* When the resident pages of the process's file mappings (LevelDB's
- * tables, the binary, libraries) exceed the store's map_budget, asks the
- * kernel (MADV_PAGEOUT, Linux 5.4+) to reclaim those of LevelDB's table
- * mappings; a later read maps them again. A thread of each store calls
- * it every 100 ms (store_open starts it, store_close joins it), and
- * reads (store_get, store_iter_next) every 1,024 reads, so RSS is
- * bounded by the heap plus the budget whatever the database size. */
-void store_trim(struct store *s);
-
-/* Sets the budget store_trim keeps to (bytes; 0 = never trim). */
+/* Sets the store's map budget (bytes; 0 = never trim). When the resident
+ * pages of the process's file mappings (LevelDB's tables, the binary,
+ * libraries) exceed it, the store asks the kernel (MADV_PAGEOUT, Linux
+ * 5.4+) to reclaim those of LevelDB's table mappings; a later read maps
+ * them again. A thread of each store checks every 100 ms (store_open
+ * starts it, store_close joins it), and reads (store_get,
+ * store_iter_next) every 1,024 reads, so RSS is bounded by the heap plus
+ * the budget whatever the database size; callers need do nothing. */
 void store_set_map_budget(struct store *s, size_t bytes);
 
 /* Approximate on-disk bytes of the keys under prefix. */
