@@ -114,6 +114,22 @@ static void test_blk_equals_rpc_real(void **state)
 	blk_vs_rpc(path, NETWORK_MAIN, "main");
 }
 
+/* Ends a reorg case: the index in db equals a fresh index of b up to
+ * tip; then frees everything (db and fresh are ir_tmpdir's). */
+static void end_equal_to_fresh(struct rpcsrv *s, struct regchain *a, struct regchain *b,
+			       char *db, char *fresh, uint32_t tip)
+{
+	ir_index_direct(fresh, REG, b, b->n);
+	assert_digests_equal(db, fresh, REG, tip);
+	rpcsrv_stop(s);
+	regchain_free(a);
+	regchain_free(b);
+	helper_rm_rf(db);
+	helper_rm_rf(fresh);
+	free(db);
+	free(fresh);
+}
+
 /* A reorg to a longer and to a shorter branch: the index equals a fresh
  * index of the winner. */
 static void reorg_case(uint32_t fork, uint32_t len_b, uint32_t tag_b)
@@ -134,15 +150,7 @@ static void reorg_case(uint32_t fork, uint32_t len_b, uint32_t tag_b)
 	assert_int_equal(st.reorgs, 1);
 	assert_int_equal(st.disconnected, 119 - fork);
 	assert_int_equal(st.connected, len_b - 1 - fork);
-	ir_index_direct(fresh, REG, &b, b.n);
-	assert_digests_equal(db, fresh, REG, len_b - 1);
-	rpcsrv_stop(s);
-	regchain_free(&a);
-	regchain_free(&b);
-	helper_rm_rf(db);
-	helper_rm_rf(fresh);
-	free(db);
-	free(fresh);
+	end_equal_to_fresh(s, &a, &b, db, fresh, len_b - 1);
 }
 
 static void test_reorg_longer_branch(void **state)
@@ -193,15 +201,7 @@ static void test_reorg_during_run(void **state)
 	assert_true(ir_run(db, REG, w.s, &o, &st, why, sizeof(why)));
 	assert_true(w.done);
 	assert_int_equal(st.reorgs, 1);
-	ir_index_direct(fresh, REG, &b, b.n);
-	assert_digests_equal(db, fresh, REG, 209);
-	rpcsrv_stop(w.s);
-	regchain_free(&a);
-	regchain_free(&b);
-	helper_rm_rf(db);
-	helper_rm_rf(fresh);
-	free(db);
-	free(fresh);
+	end_equal_to_fresh(w.s, &a, &b, db, fresh, 209);
 }
 
 /* ---- killed in the middle of a reorg ---- */
@@ -267,15 +267,7 @@ static void killed_case(struct killer k, uint32_t flush_txs)
 	assert_true(tip >= 80 - 1 && tip <= 109);
 	memset(&st, 0, sizeof(st));
 	assert_true(ir_run(db, REG, s, NULL, &st, why, sizeof(why)));
-	ir_index_direct(fresh, REG, &b, b.n);
-	assert_digests_equal(db, fresh, REG, 109);
-	rpcsrv_stop(s);
-	regchain_free(&a);
-	regchain_free(&b);
-	helper_rm_rf(db);
-	helper_rm_rf(fresh);
-	free(db);
-	free(fresh);
+	end_equal_to_fresh(s, &a, &b, db, fresh, 109);
 }
 
 static void test_killed_while_disconnecting(void **state)
