@@ -9,15 +9,7 @@ set -u
 P=${PROCEEDS:?PROCEEDS not set}
 T=$(mktemp -d "${TMPDIR:-/tmp}/proceeds-e2e-demo.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {
-	want=$1; shift
-	"$@" >"$T/out" 2>&1
-	got=$?
-	[ "$got" = "$want" ] || { fail "exit $got (want $want): $*"; sed 's/^/  | /' "$T/out"; }
-}
-has() { grep -q -- "$1" "$T/out" || { fail "output lacks '$1'"; sed 's/^/  | /' "$T/out"; }; }
+. "$(dirname "$0")/lib_e2e.sh"
 N="--network regtest"
 
 W=$T/demo

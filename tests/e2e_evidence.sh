@@ -8,17 +8,7 @@ trap 'rm -rf "$T"' EXIT
 HOME=$T/home; export HOME
 mkdir -p "$HOME"
 unset PROCEEDS_KEY
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect RC CMD...: run, keep stdout+stderr in $T/out, check the exit status
-expect() {
-	want=$1; shift
-	"$@" >"$T/out" 2>&1
-	got=$?
-	[ "$got" = "$want" ] || { fail "exit $got (want $want): $*"; sed 's/^/  | /' "$T/out"; }
-}
-has() { grep -q -- "$1" "$T/out" || { fail "output lacks '$1'"; sed 's/^/  | /' "$T/out"; }; }
+. "$(dirname "$0")/lib_e2e.sh"
 
 # --- keys
 expect 0 "$P" key new --out "$T/k1" -q

@@ -10,16 +10,7 @@ trap 'rm -rf "$T"' EXIT
 HOME=$T/home; export HOME
 mkdir -p "$HOME"
 unset PROCEEDS_KEY PROCEEDS_DB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {
-	want=$1; shift
-	"$@" >"$T/out" 2>&1
-	got=$?
-	[ "$got" = "$want" ] || { fail "exit $got (want $want): $*"; sed 's/^/  | /' "$T/out"; }
-}
-has() { grep -q -- "$1" "$T/out" || { fail "output lacks '$1'"; sed 's/^/  | /' "$T/out"; }; }
-lacks() { ! grep -q -- "$1" "$T/out" || { fail "output has '$1'"; sed 's/^/  | /' "$T/out"; }; }
+. "$(dirname "$0")/lib_e2e.sh"
 
 DA1=1GL1htwU7dUJBYLDvdicbj2GNVVnVpERVZ   # Exchange A deposit
 DA2=39h3ABrX4k7TrktjgnDSA3Sk5bQ5TUhjMF   # Exchange A deposit
