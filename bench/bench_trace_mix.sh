@@ -28,19 +28,12 @@ TXS="${TRACE_MIX_TXS:-4000}"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 
+. "$(dirname "$0")/../tests/lib_trace_sim.sh"
+
 # Per exit entity: "inside|below|above" of the truth against [min, max].
 entities() { # dir trace.json
-	jq -r '.crime.cashouts[] | "\(.txid):\(.vout) \(.exchange) \(.value)"' "$1/truth.json" |
-		sort >"$1/cash"
-	jq -r '.exits[].outpoint' "$2" | sort | join - "$1/cash" |
-		awk '{t[$2] += $3} END {for (x in t) printf "%s %.0f\n", x, t[x]}' | sort >"$1/tx"
-	jq -r '[.exits[] | {e: (.entity | ascii_downcase), t: .traced}] | group_by(.e)[] |
-		"\(.[0].e) \([.[].t.fifo] | add) \([.[].t.lifo] | add) \([.[].t.tiho] | add) \([.[].t.haircut] | add)"' \
-		"$2" | sort >"$1/mx"
-	join -a2 -e 0 -o 0,1.2,2.2,2.3,2.4,2.5 "$1/tx" "$1/mx" | awk '{
-		lo = $3; hi = $3
-		for (i = 4; i <= 6; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
-		print ($2 < lo ? "below" : ($2 > hi ? "above" : "inside")), ($2 > 0 ? "crim" : "zero") }'
+	per_entity "$1" "$2" | awk '{
+		print ($2 < $3 ? "below" : ($2 > $4 ? "above" : "inside")), ($2 > 0 ? "crim" : "zero") }'
 }
 
 # The criminal's mix as rows "in|out value owner key [vout]" in chain order.

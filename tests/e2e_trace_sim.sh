@@ -49,23 +49,7 @@ true_exits() { # dir trace.json what
 	echo "tagged $(awk '$3 == "tagged"' "$S/exit_roles" | wc -l), inferred $(awk '$3 == "inferred"' "$S/exit_roles" | wc -l)"
 }
 
-# Per exit entity: "entity truth lo hi poison" where truth sums the truth's
-# cash-outs that are exits of the trace, [lo, hi] the range of FIFO, LIFO,
-# TIHO and haircut summed over the entity's exits.
-per_entity() { # dir trace.json
-	S=$1 T=$2
-	jq -r '.crime.cashouts[] | "\(.txid):\(.vout) \(.exchange) \(.value)"' "$S/truth.json" |
-		sort >"$S/cash"
-	jq -r '.exits[].outpoint' "$T" | sort | join - "$S/cash" |
-		awk '{t[$2] += $3} END {for (x in t) printf "%s %.0f\n", x, t[x]}' | sort >"$S/truth_x"
-	jq -r '[.exits[] | {e: (.entity | ascii_downcase), t: .traced}] | group_by(.e)[] |
-		"\(.[0].e) \([.[].t.fifo] | add) \([.[].t.lifo] | add) \([.[].t.tiho] | add) \([.[].t.haircut] | add) \([.[].t.poison] | add)"' \
-		"$T" | sort >"$S/models_x"
-	join -a2 -e 0 -o 0,1.2,2.2,2.3,2.4,2.5,2.6 "$S/truth_x" "$S/models_x" | awk '{
-		lo = $3; hi = $3
-		for (i = 4; i <= 6; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
-		printf "%s %.0f %.0f %.0f %.0f\n", $1, $2, lo, hi, $7 }'
-}
+. "$(dirname "$0")/lib_trace_sim.sh"
 
 mixed() {
 	seed=$1 txs=$2 S="$D/mix$1"
