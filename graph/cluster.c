@@ -57,7 +57,8 @@ size_t cl_edge_key(uint8_t *out, uint32_t a, uint64_t txnum,
 static uint8_t meta_flags(const struct cluster_meta *m)
 {
 	return (uint8_t)((m->coinjoin_skip ? 1 : 0) | (m->change ? 2 : 0) |
-			 (m->guard ? 4 : 0) | (m->has_tip ? 8 : 0));
+			 (m->guard ? 4 : 0) | (m->has_tip ? 8 : 0) |
+			 (m->merge_possible ? 16 : 0));
 }
 
 void cl_meta_encode(struct idx_buf *b, const struct cluster_meta *m)
@@ -77,6 +78,8 @@ void cl_meta_encode(struct idx_buf *b, const struct cluster_meta *m)
 	idx_buf_varint(b, m->coinjoin_skipped);
 	idx_buf_varint(b, m->refused);
 	idx_buf_varint(b, m->clusters);
+	idx_buf_varint(b, m->possible);
+	idx_buf_varint(b, m->possible_merged);
 }
 
 bool cl_meta_decode(struct cluster_meta *m, const uint8_t *v, size_t len)
@@ -104,9 +107,12 @@ bool cl_meta_decode(struct cluster_meta *m, const uint8_t *v, size_t len)
 	cursor_varint(&c, &m->txs_multi);
 	cursor_varint(&c, &m->coinjoin_skipped);
 	cursor_varint(&c, &m->refused);
-	if (!cursor_varint(&c, &m->clusters) || cursor_left(&c) != 0)
+	cursor_varint(&c, &m->clusters);
+	cursor_varint(&c, &m->possible);
+	if (!cursor_varint(&c, &m->possible_merged) || cursor_left(&c) != 0)
 		return false;
 	m->coinjoin_skip = f & 1;
+	m->merge_possible = f & 16;
 	m->change = f & 2;
 	m->guard = f & 4;
 	m->has_tip = f & 8;
@@ -180,7 +186,9 @@ static bool read_index_tip(struct store *st, struct idx_tip *tip, bool *has,
 static bool same_options(const struct cluster_meta *m,
 			 const struct cluster_options *o)
 {
-	return m->coinjoin_skip == o->coinjoin_skip && m->change == o->change &&
+	return m->coinjoin_skip == o->coinjoin_skip &&
+	       m->merge_possible == (o->coinjoin_skip && o->merge_possible) &&
+	       m->change == o->change &&
 	       m->guard == o->guard &&
 	       (!o->change || (m->change_set == o->change_set &&
 			       m->change_min == o->change_min));
@@ -218,6 +226,7 @@ static void meta_fresh(struct cluster_meta *m, const struct cluster_options *o)
 	memset(m, 0, sizeof(*m));
 	m->version = CLUSTER_SCHEMA_VERSION;
 	m->coinjoin_skip = o->coinjoin_skip;
+	m->merge_possible = o->coinjoin_skip && o->merge_possible;
 	m->change = o->change;
 	m->guard = o->guard;
 	m->change_set = o->change ? o->change_set : 0;
@@ -293,6 +302,8 @@ static bool commit(struct cl_state *s, const struct idx_tip *tip,
 	s->meta.merges_multi += r->merges_multi;
 	s->meta.merges_change += r->merges_change;
 	s->meta.coinjoin_skipped += r->coinjoin_skipped;
+	s->meta.possible += r->possible;
+	s->meta.possible_merged += r->possible_merged;
 	s->meta.clusters = s->uf.sets;
 	ok = cl_roots_save(s, b, why) && cl_entities_save(s, b, why);
 	idx_buf_init(&mb);

@@ -3,7 +3,7 @@
  * evidence edge. */
 #include "cluster_int.h"
 
-#include "proceeds/coinjoin.h"
+#include "proceeds/coinjoin_idx.h"
 #include "proceeds/cursor.h"
 #include "proceeds/index_query.h"
 
@@ -149,136 +149,86 @@ bool cl_merge(struct cl_state *s, bool *refused, const uint32_t *ids, size_t n,
 	return true;
 }
 
-/* Cheap test first: every CoinJoin rule needs two equal outputs. */
+/* Cheap test first: every CoinJoin rule needs two equal outputs, or two
+ * outputs and an input larger than both (PayJoin-like). */
 static bool coinjoin_shape(const struct idx_tx *tx)
 {
+	uint64_t max_out = 0;
+
 	if (tx->n_in < 2 || tx->n_out < 2)
 		return false;
-	if (tx->n_out <= 32) {
-		for (uint32_t i = 0; i < tx->n_out; i++)
-			for (uint32_t j = i + 1; j < tx->n_out; j++)
-				if (tx->out[i].value == tx->out[j].value)
-					return true;
-		return false;
+	if (tx->n_out > 32)
+		return true;  /* large: let the detector decide */
+	for (uint32_t i = 0; i < tx->n_out; i++) {
+		if (tx->out[i].value > max_out)
+			max_out = tx->out[i].value;
+		for (uint32_t j = i + 1; j < tx->n_out; j++)
+			if (tx->out[i].value == tx->out[j].value)
+				return true;
 	}
-	return true;  /* large: let the detector decide */
+	for (uint32_t i = 0; i < tx->n_in; i++)
+		if (tx->in[i].value > max_out)
+			return true;
+	return false;
 }
 
-/* The output script rebuilt from its owner key (OP_RETURN: a bare one). */
-static bool out_script(struct store *st, uint8_t script[42], size_t *len,
-		       const struct idx_output *o, const char **why)
+/* Each input's prior owner: its set in the clustering so far. */
+static void set_owners(struct cl_state *s, struct coinjoin_input *ci,
+		       const struct idx_tx *tx)
 {
-	uint8_t key[SCRIPT_KEY_MAX];
-	size_t kl;
-	bool found;
-
-	*len = 0;
-	if (o->type == SCRIPT_OP_RETURN) {
-		script[0] = 0x6a;
-		*len = 1;
-		return true;
-	}
-	if (!idxq_addr_key(st, key, &kl, &found, o->addr, why))
-		return false;
-	if (found)
-		*len = script_from_owner_key(script, key, kl);
-	return true;
-}
-
-static bool in_view(struct store *st, struct coinjoin_input *ci,
-		    const struct idx_input *in, const char **why)
-{
-	uint8_t script[42];
-	size_t kl, sl;
-	bool found;
-
-	memset(ci, 0, sizeof(*ci));
-	ci->value = in->value;
-	ci->type = SCRIPT_NONSTANDARD;
-	if (!idxq_addr_key(st, ci->key, &kl, &found, in->addr, why))
-		return false;
-	if (!found)
-		return true;
-	ci->key_len = (uint8_t)kl;
-	sl = script_from_owner_key(script, ci->key, kl);
-	if (sl) {
-		struct script_info si;
-		script_classify(&si, script, sl);
-		ci->type = si.type;
-	}
-	return true;
-}
-
-struct cj_buf {
-	struct tx t;
-	struct tx_in *ins;
-	struct tx_out *outs;
-	uint8_t (*scripts)[42];
-	struct coinjoin_input *ci;
-};
-
-static bool cj_fill(struct store *st, struct cj_buf *b, const struct idx_tx *tx,
-		    const char **why)
-{
-	memset(&b->t, 0, sizeof(b->t));
-	b->t.version = tx->version;
-	b->t.locktime = tx->locktime;
-	b->t.n_in = tx->n_in;
-	b->t.n_out = tx->n_out;
-	b->t.in = b->ins;
-	b->t.out = b->outs;
-	b->t.txid = tx->txid;
 	for (uint32_t i = 0; i < tx->n_in; i++) {
-		memset(&b->ins[i], 0, sizeof(b->ins[i]));
-		b->ins[i].prev_vout = tx->in[i].prev_vout;
-		if (!in_view(st, &b->ci[i], &tx->in[i], why))
-			return false;
+		ci[i].has_owner = true;
+		ci[i].owner = unionfind_find(&s->uf, (uint32_t)tx->in[i].addr);
 	}
-	for (uint32_t o = 0; o < tx->n_out; o++) {
-		size_t sl;
-		if (!out_script(st, b->scripts[o], &sl, &tx->out[o], why))
-			return false;
-		b->outs[o].value = tx->out[o].value;
-		b->outs[o].script = b->scripts[o];
-		b->outs[o].script_len = (uint32_t)sl;
-	}
-	return true;
 }
 
-/* Runs the CoinJoin detectors on a candidate (lookups of every input's
- * and output's owner key). */
-static bool is_coinjoin(struct cl_state *s, bool *cj, const struct idx_tx *tx,
-			const char **why)
+/* Records a verdict other than "not a mix" under C j txnum. */
+static void note_verdict(struct cl_state *s, const struct idx_tx *tx,
+			 const struct coinjoin_result *r)
 {
-	struct cj_buf b;
+	struct idx_buf v;
+	uint8_t k[CL_MIX_KEY_LEN];
+
+	idx_buf_init(&v);
+	cl_mix_encode(&v, r);
+	store_batch_put(s->batch, k, cl_mix_key(k, tx->txnum), v.p, v.len);
+	idx_buf_release(&v);
+	s->pending++;
+	if (r->verdict == COINJOIN_MIX)
+		s->stats->mixes++;
+	else
+		s->stats->possible++;
+}
+
+/* Runs the CoinJoin detector on a candidate (lookups of every input's
+ * and output's owner key), judging owners by the clustering so far. */
+static bool judge(struct cl_state *s, enum coinjoin_verdict *verdict,
+		  const struct idx_tx *tx, const char **why)
+{
+	struct coinjoin_idx b;
 	struct coinjoin_result r;
 	bool ok;
 
-	*cj = false;
+	*verdict = COINJOIN_NOT;
 	if (!coinjoin_shape(tx))
 		return true;
 	s->stats->coinjoin_checked++;
-	b.ins = calloc(tx->n_in, sizeof(*b.ins));
-	b.ci = calloc(tx->n_in, sizeof(*b.ci));
-	b.outs = calloc(tx->n_out, sizeof(*b.outs));
-	b.scripts = calloc(tx->n_out, sizeof(*b.scripts));
-	ok = b.ins && b.ci && b.outs && b.scripts;
-	if (!ok)
-		*why = "out of memory";
-	ok = ok && cj_fill(s->st, &b, tx, why);
-	struct coinjoin_view v = { &b.t, b.ci, tx->height, s->net };
-	ok = ok && coinjoin_detect(&r, &v, why);
-	*cj = ok && r.kind != COINJOIN_NONE;
-	free(b.ins);
-	free(b.ci);
-	free(b.outs);
-	free(b.scripts);
+	ok = coinjoin_idx_fill(&b, s->st, tx, s->net, why);
+	if (ok)
+		set_owners(s, b.ci, tx);
+	ok = ok && coinjoin_detect(&r, &b.view, why);
+	if (ok && r.verdict != COINJOIN_NOT) {
+		note_verdict(s, tx, &r);
+		*verdict = r.verdict;
+	}
+	coinjoin_idx_release(&b);
 	return ok;
 }
 
 static bool multi_input(struct cl_state *s, bool *cj, const struct idx_tx *tx,
 			const char **why)
 {
+	enum coinjoin_verdict verdict = COINJOIN_NOT;
 	bool refused;
 
 	if (tx->n_in > s->ids_cap) {
@@ -294,12 +244,15 @@ static bool multi_input(struct cl_state *s, bool *cj, const struct idx_tx *tx,
 		return (*why = "out of memory"), false;
 	if (distinct_roots(s, s->ids, tx->n_in) < 2)
 		return true;
-	if (s->opt.coinjoin_skip && !is_coinjoin(s, cj, tx, why))
+	if (s->opt.coinjoin_skip && !judge(s, &verdict, tx, why))
 		return false;
+	*cj = verdict == COINJOIN_MIX ||
+	      (verdict == COINJOIN_POSSIBLE && !s->opt.merge_possible);
 	if (*cj) {
 		s->stats->coinjoin_skipped++;
 		return true;
 	}
+	s->stats->possible_merged += verdict == COINJOIN_POSSIBLE;
 	return cl_merge(s, &refused, s->ids, tx->n_in, tx, CLUSTER_H_MULTI_INPUT,
 			100, why);
 }

@@ -4,11 +4,13 @@
 #define PROCEEDS_GRAPH_CLUSTER_INT_H
 
 #include "proceeds/cluster.h"
+#include "proceeds/coinjoin.h"
 #include "proceeds/index_rec.h"
 #include "proceeds/store.h"
 #include "proceeds/unionfind.h"
 
-#define CLUSTER_SCHEMA_VERSION 2u
+/* 3: CoinJoin verdicts (C j) and possible mixes in the state. */
+#define CLUSTER_SCHEMA_VERSION 3u
 
 /* An open-addressing map u32 -> u32 (0 = absent); keys never removed. */
 struct cl_map {
@@ -82,6 +84,11 @@ void cl_edge_put(struct cl_state *s, uint32_t a, const uint32_t *b, size_t n,
 #define CL_EDGE_KEY_LEN 15
 size_t cl_edge_key(uint8_t *out, uint32_t a, uint64_t txnum,
 		   enum cluster_heuristic h);
+
+/* CoinJoin verdict key: C j be64 txnum; value: cl_mix_encode. */
+#define CL_MIX_KEY_LEN 10
+size_t cl_mix_key(uint8_t *out, uint64_t txnum);
+void cl_mix_encode(struct idx_buf *b, const struct coinjoin_result *r);
 
 /* Member segments hold at most this many ids each. */
 #define CL_SEGMENT_IDS 1024

@@ -27,11 +27,31 @@ static uint64_t pick_addr(struct synthidx *g)
 	return g->next_addr - 1 - rnd(g, span);
 }
 
+/* Two outputs: a payment that needs every input (more than the inputs
+ * without the smallest, as a wallet's coin selection makes it) and the
+ * change; a coinbase pays two random values. */
+static void pay_values(struct synthidx *g, uint64_t v[2], const struct idx_tx *tx)
+{
+	uint64_t sum = 0, min = UINT64_MAX;
+
+	v[0] = 50000 + rnd(g, 500000);
+	v[1] = 50000 + rnd(g, 500000);
+	if (tx->coinbase || tx->n_in < 2)
+		return;
+	for (uint32_t i = 0; i < tx->n_in; i++) {
+		sum += tx->in[i].value;
+		min = tx->in[i].value < min ? tx->in[i].value : min;
+	}
+	v[0] = sum - min + 1 + v[0] % (min / 2);
+	v[1] = sum - v[0] - 1000;
+}
+
 static void encode_tx(struct synthidx *g, struct idx_buf *v, uint64_t t)
 {
 	struct idx_input in[3];
 	struct idx_output out[2];
 	struct idx_tx tx = { .txnum = t, .height = (uint32_t)(t / 1000), .version = 1 };
+	uint64_t value[2];
 
 	tx.coinbase = t % 1000 == 0 || g->next_addr < 16;
 	tx.n_in = tx.coinbase ? 1 : 1 + (uint32_t)rnd(g, 3);
@@ -40,10 +60,10 @@ static void encode_tx(struct synthidx *g, struct idx_buf *v, uint64_t t)
 					    pick_addr(g), 100000 + rnd(g, 1000000) };
 	tx.in = tx.coinbase ? NULL : in;
 	tx.n_out = 2;
+	pay_values(g, value, &tx);
 	for (int o = 0; o < 2; o++) {
-		uint64_t value = 50000 + rnd(g, 500000);
 		uint64_t addr = rnd(g, 4) || g->next_addr == 0 ? g->next_addr++ : pick_addr(g);
-		out[o] = (struct idx_output){ value, addr, 2 };
+		out[o] = (struct idx_output){ value[o], addr, 2 };
 	}
 	tx.out = out;
 	memset(tx.txid.b, 0, 32);

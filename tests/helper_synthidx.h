@@ -1,7 +1,8 @@
 /* A synthetic chain index written directly as index records (X, H and
  * the tip; docs/index-format.md), for clustering tests and benchmarks
  * that need many transactions fast: a coinbase every 1000 txs, else 1-3
- * inputs from earlier addresses and two outputs to fresh (3 in 4) or
+ * inputs from earlier addresses and two outputs (a payment that needs
+ * every input, and change) to fresh (3 in 4) or
  * earlier addresses. Deterministic for a seed, whatever the split points
  * of the appends. */
 #ifndef PROCEEDS_TESTS_HELPER_SYNTHIDX_H

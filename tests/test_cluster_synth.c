@@ -61,7 +61,8 @@ static void make_block(unsigned h, const struct hc_buf *txs, size_t n)
 }
 
 /* Block 0: a coinbase paying 1 BTC to numbers 1..10. Block 1: 1+2 -> 20;
- * 3+4 -> a generic CoinJoin (0.5, 0.5, 0.9); 5+6 (two exchanges) -> 24;
+ * 3+4 -> a two-party equal-output join, a possible mix (0.5, 0.5 and
+ * each one's change 0.4999); 5+6 (two exchanges) -> 24;
  * 8+9 (9 an exchange) -> 25. Block 2: 7 -> 0.3 BTC to a P2SH and
  * 0.6999 BTC to a fresh P2PKH 30. */
 static void make_chain(void)
@@ -77,10 +78,11 @@ static void make_chain(void)
 	struct hash256 cb[2] = { blk[0].txs[0].txid, blk[0].txs[0].txid };
 	uint32_t v12[2] = { 0, 1 }, v34[2] = { 2, 3 }, v56[2] = { 4, 5 }, v89[2] = { 7, 8 };
 	uint64_t p20[1] = { 20 }, p24[1] = { 24 }, p25[1] = { 25 }, v1[1] = { BTC };
-	uint64_t pcj[3] = { 21, 22, 23 }, vcj[3] = { BTC / 2, BTC / 2, 9 * BTC / 10 };
+	uint64_t pcj[4] = { 21, 22, 23, 26 };
+	uint64_t vcj[4] = { BTC / 2, BTC / 2, 49990000, 49990000 };
 	tx(&t1, 0, NULL, NULL, 1, p20, v1, 2);
 	tx(&t1, 2, cb, v12, 1, p20, v1, 0);
-	tx(&t1, 2, cb, v34, 3, pcj, vcj, 0);
+	tx(&t1, 2, cb, v34, 4, pcj, vcj, 0);
 	tx(&t1, 2, cb, v56, 1, p24, v1, 0);
 	tx(&t1, 2, cb, v89, 1, p25, v1, 0);
 	make_block(1, &t1, 5);
@@ -184,6 +186,8 @@ static bool count_refused(void *ctx, const struct cluster_refusal *r)
 	return true;
 }
 
+static void check_possible_mix(void);
+
 static void test_defaults(void **state)
 {
 	struct cluster_options o;
@@ -218,6 +222,55 @@ static void test_defaults(void **state)
 	assert_string_equal(e.basis, "tagged");
 	assert_true(cluster_entity(index_store(idx), id_of(1), &e, &why));
 	assert_false(e.labelled);
+	check_possible_mix();
+}
+
+static bool count_mix(void *ctx, uint64_t txnum, const struct coinjoin_result *r)
+{
+	(*(int *)ctx)++;
+	assert_int_equal(r->verdict, COINJOIN_POSSIBLE);
+	assert_int_equal(r->count, 2);
+	(void)txnum;
+	return true;
+}
+
+/* The two-party join is recorded as a possible mix, and is the one
+ * skipped transaction between 3 and 4 (none between 1 and 30). */
+static void check_possible_mix(void)
+{
+	struct cluster_bridge *path;
+	size_t n;
+	int mixes = 0;
+	const char *why;
+
+	assert_true(cluster_mix_each(index_store(idx), count_mix, &mixes, &why));
+	assert_int_equal(mixes, 1);
+	assert_true(cluster_why_not(index_store(idx), &path, &n, id_of(3), id_of(4), &why));
+	assert_int_equal(n, 1);
+	assert_int_equal(path[0].verdict.verdict, COINJOIN_POSSIBLE);
+	assert_int_equal(path[0].from, root_of(3));
+	assert_int_equal(path[0].to, root_of(4));
+	free(path);
+	assert_true(cluster_why_not(index_store(idx), &path, &n, id_of(1), id_of(30), &why));
+	assert_int_equal(n, 0);
+	free(path);
+}
+
+/* --merge-possible merges the two-party join and rebuilds. */
+static void test_merge_possible(void **state)
+{
+	struct cluster_options o;
+	struct cluster_build_stats s;
+
+	(void)state;
+	cluster_options_default(&o);
+	o.merge_possible = true;
+	build(&o, &s);
+	assert_true(s.rebuilt);
+	assert_int_equal(root_of(3), root_of(4));
+	assert_int_equal(s.possible, 1);
+	assert_int_equal(s.possible_merged, 1);
+	assert_int_equal(s.coinjoin_skipped, 0);
 }
 
 static void test_no_skip_no_guard(void **state)
@@ -285,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_merge_possible),
 		cmocka_unit_test(test_no_skip_no_guard),
 		cmocka_unit_test(test_change),
 	};

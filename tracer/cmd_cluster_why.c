@@ -1,5 +1,6 @@
 /* proceeds cluster list, why and refused. */
 #include "proceeds/cluster_query.h"
+#include "proceeds/coinjoin.h"
 #include "proceeds/hash.h"
 #include "proceeds/index_query.h"
 #include "cmd_cluster_int.h"
@@ -148,6 +149,57 @@ static int print_path(struct cli_common *c, struct store *st,
 	return CLI_OK;
 }
 
+static json_t *bridge_json(struct store *st, struct cli_common *c,
+			   const struct cluster_bridge *b, const char *txid)
+{
+	char text[200];
+
+	coinjoin_describe(text, sizeof(text), &b->verdict);
+	(void)st;
+	(void)c;
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:i}", "txid", txid,
+			 "verdict", coinjoin_verdict_name(b->verdict.verdict),
+			 "kind", coinjoin_kind_name(b->verdict.kind), "description", text,
+			 "cluster_from", (json_int_t)b->from, "cluster_to", (json_int_t)b->to,
+			 "confidence", (int)b->verdict.confidence);
+}
+
+/* Not linked: the skipped mixes that stand between them, if any. */
+static int print_not_linked(struct cli_common *c, struct store *st, uint64_t x,
+			    uint64_t y, const struct cl_args *a, const struct cluster_meta *m)
+{
+	struct cluster_bridge *path;
+	json_t *arr = c->format == CLI_JSON ? json_array() : NULL;
+	char hex[65], text[200];
+	size_t n;
+	const char *why;
+
+	if (!cluster_why_not(st, &path, &n, x, y, &why)) {
+		json_decref(arr);
+		return cli_error("cluster why", "%s", why);
+	}
+	if (!arr)
+		printf("not linked: %s and %s are in different clusters\n", a->ops[0], a->ops[1]);
+	if (!arr && n)
+		printf("# %zu skipped mix%s would link them (not crossed):\n", n, n == 1 ? "" : "es");
+	for (size_t i = 0; i < n; i++) {
+		if (!step_txid(st, hex, path[i].txnum))
+			snprintf(hex, sizeof(hex), "txnum %llu", (unsigned long long)path[i].txnum);
+		coinjoin_describe(text, sizeof(text), &path[i].verdict);
+		if (arr)
+			json_array_append_new(arr, bridge_json(st, c, &path[i], hex));
+		else
+			printf("%zu. cluster %llu -- %s --> cluster %llu  [%s: %s]\n", i + 1,
+			       (unsigned long long)path[i].from, hex, (unsigned long long)path[i].to,
+			       coinjoin_verdict_name(path[i].verdict.verdict), text);
+	}
+	free(path);
+	if (arr)
+		cluster_cli_print_json(json_pack("{s:b, s:o, s:o}", "linked", 0, "heuristics",
+				cluster_cli_heuristics_json(m), "skipped_mixes", arr));
+	return CLI_NEGATIVE;
+}
+
 int run_why(struct cli_common *c, struct store *st, struct cl_args *a)
 {
 	struct cluster_meta m;
@@ -166,15 +218,8 @@ int run_why(struct cli_common *c, struct store *st, struct cl_args *a)
 		return CLI_FAIL;
 	if (!cluster_why(st, &steps, &n, &linked, x, y, 0, &why))
 		return cli_error("cluster why", "%s", why);
-	if (!linked) {
-		if (c->format == CLI_JSON)
-			cluster_cli_print_json(json_pack("{s:b, s:o}", "linked", 0,
-					"heuristics", cluster_cli_heuristics_json(&m)));
-		else
-			printf("not linked: %s and %s are in different clusters\n",
-			       a->ops[0], a->ops[1]);
-		return CLI_NEGATIVE;
-	}
+	if (!linked)
+		return print_not_linked(c, st, x, y, a, &m);
 	int rc = print_path(c, st, steps, n, &m);
 	free(steps);
 	return rc;

@@ -1,5 +1,6 @@
 /* proceeds tx: a transaction from the index, with where each output went. */
 #include "proceeds/cli.h"
+#include "proceeds/coinjoin_idx.h"
 #include "proceeds/commands.h"
 #include "proceeds/index.h"
 #include "proceeds/index_json.h"
@@ -23,6 +24,10 @@ static void print_text(json_t *j)
 		printf("fee       %lld sat\n", jint(j, "fee"));
 	if (json_is_true(json_object_get(j, "coinbase")))
 		printf("inputs    coinbase\n");
+	e = json_object_get(j, "coinjoin");
+	if (e)
+		printf("coinjoin  %s (%s; judged by %s)\n", jstr(e, "description"),
+		       jstr(e, "verdict"), jstr(e, "basis"));
 	json_array_foreach(json_object_get(j, "inputs"), i, e)
 		printf("in  %-4zu %s:%lld  %s BTC  %s\n", i, jstr(e, "txid"),
 		       jint(e, "vout"), jstr(e, "value_btc"), jstr(e, "address"));
@@ -58,6 +63,30 @@ static bool add_duplicates(struct store *st, json_t *j, const uint64_t *nums,
 	return true;
 }
 
+/* The CoinJoin verdict and why, for every non-coinbase tx. */
+static bool add_coinjoin(struct store *st, json_t *j, const struct idx_tx *tx,
+			 enum network net, const char **why)
+{
+	struct coinjoin_result r;
+	enum coinjoin_basis basis;
+	char text[200];
+
+	if (tx->coinbase)
+		return true;
+	if (!coinjoin_idx_verdict(&r, &basis, st, tx, net, why))
+		return false;
+	coinjoin_describe(text, sizeof(text), &r);
+	json_object_set_new(j, "coinjoin", json_pack(
+		"{s:s, s:s, s:s, s:I, s:i, s:i, s:i, s:i, s:i, s:s}",
+		"verdict", coinjoin_verdict_name(r.verdict),
+		"kind", coinjoin_kind_name(r.kind), "description", text,
+		"denomination", (json_int_t)r.denomination, "count", (int)r.count,
+		"input_owners", (int)r.owners, "funders", (int)r.funders,
+		"confidence", (int)r.confidence, "reasons", (int)r.reasons,
+		"basis", coinjoin_basis_name(basis)));
+	return true;
+}
+
 static int show(struct cli_common *c, struct index *idx, const char *arg)
 {
 	struct store *st = index_store(idx);
@@ -79,8 +108,9 @@ static int show(struct cli_common *c, struct index *idx, const char *arg)
 	if (n > 8 || !idxq_tx(st, &tx, &found, nums[n - 1], &why) || !found)
 		return cli_error(arg, "%s", n > 8 ? "damaged txid record" : found ? why : "tx record missing");
 	json_t *j = index_json_tx(st, index_network(idx), &tx, &why);
+	bool ok = j && add_coinjoin(st, j, &tx, index_network(idx), &why);
 	idx_tx_release(&tx);
-	if (!j || (n > 1 && !add_duplicates(st, j, nums, n, &why))) {
+	if (!ok || (n > 1 && !add_duplicates(st, j, nums, n, &why))) {
 		json_decref(j);
 		return cli_error(arg, "%s", why);
 	}
@@ -99,6 +129,9 @@ const struct cli_command cmd_tx = {
 	"proceeds tx TXID... [--json] [--db DIR]\n"
 	"  TXID       a transaction id (64 hex digits, display order); shows its\n"
 	"             block, fee, inputs with the outputs they spend, and each\n"
-	"             output with the tx/input that spent it; exit 1 when not\n"
-	"             in the index\n",
+	"             output with the tx/input that spent it, and the CoinJoin\n"
+	"             verdict (mix, possible mix or not a mix) with why: the\n"
+	"             last cluster build's when it judged the tx, else judged\n"
+	"             now (input owners by clusters, or by keys without a\n"
+	"             clustering); exit 1 when not in the index\n",
 };

@@ -27,6 +27,7 @@ struct store;
 #define CLUSTER_K_EDGE 'e'    /* C e be32 a be64 txnum h -> merges of a tx */
 #define CLUSTER_K_REFUSED 'f' /* C f be32 seq         -> refused merge */
 #define CLUSTER_K_ENTITY 'n'  /* C n be32 root        -> entity (labels) */
+#define CLUSTER_K_MIX 'j'     /* C j be64 txnum       -> CoinJoin verdict */
 
 /* Ids per root chunk (a power of two). */
 #define CLUSTER_CHUNK_SHIFT 12
@@ -64,6 +65,7 @@ unsigned cluster_change_confidence(unsigned rules);
 
 struct cluster_options {
 	bool coinjoin_skip;     /* multi-input skips detected CoinJoins */
+	bool merge_possible;    /* ... but merges "possible mixes" */
 	bool change;            /* change heuristics on */
 	unsigned change_set;    /* which rules vote (CLUSTER_CH_*) */
 	unsigned change_min;    /* combined confidence (percent) to merge */
@@ -71,14 +73,14 @@ struct cluster_options {
 	bool rebuild;           /* discard the clustering and start over */
 };
 
-/* The defaults: CoinJoin skip and guard on, change off (all rules, 70%
- * when turned on). */
+/* The defaults: CoinJoin skip and guard on, possible mixes not merged,
+ * change off (all rules, 70% when turned on). */
 void cluster_options_default(struct cluster_options *o);
 
 /* What the stored clustering was built with and how far it got. */
 struct cluster_meta {
 	uint32_t version;
-	bool coinjoin_skip, change, guard;
+	bool coinjoin_skip, merge_possible, change, guard;
 	unsigned change_set, change_min;
 	uint64_t next_txnum;        /* txs below were clustered */
 	uint32_t tip_height;        /* block of the last clustered tx */
@@ -87,9 +89,11 @@ struct cluster_meta {
 	uint64_t n_addr;            /* address ids 0..n_addr-1 covered */
 	uint64_t merges_multi, merges_change;
 	uint64_t txs_multi;         /* multi-input txs that merged something */
-	uint64_t coinjoin_skipped;
+	uint64_t coinjoin_skipped;  /* mixes (and possible mixes) not merged */
 	uint64_t refused;
 	uint64_t clusters;          /* disjoint sets among n_addr ids */
+	uint64_t possible;          /* possible mixes seen */
+	uint64_t possible_merged;   /* of which merged (--merge-possible) */
 };
 
 /* Reads the stored state; *found false when nothing was clustered. */
@@ -114,6 +118,9 @@ struct cluster_build_stats {
 	uint64_t txs;               /* transactions processed this run */
 	uint64_t merges_multi, merges_change, coinjoin_skipped, refused;
 	uint64_t coinjoin_checked;  /* candidates that paid for lookups */
+	uint64_t mixes;             /* verdict "mix" */
+	uint64_t possible;          /* verdict "possible mix" */
+	uint64_t possible_merged;   /* possible mixes merged (merge_possible) */
 	uint64_t labelled_clusters, conflicts;
 	size_t n_examples;
 	struct cluster_refusal examples[CLUSTER_REFUSED_EXAMPLES];

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "proceeds/amount.h"
 #include "proceeds/cluster.h"
+#include "proceeds/coinjoin.h"
 #include "proceeds/network.h"
 
 struct store;
@@ -102,6 +103,35 @@ bool cluster_resolve(struct store *st, uint64_t *id, bool *found,
 #define CLUSTER_ADDR_MAX 96
 bool cluster_addr_string(struct store *st, char out[CLUSTER_ADDR_MAX],
 			 enum network net, uint64_t id, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The CoinJoin verdict the last build recorded for transaction txnum
+ * (only "mix" and "possible mix" are recorded); *found false otherwise. */
+bool cluster_mix_get(struct store *st, struct coinjoin_result *out, bool *found,
+		     uint64_t txnum, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Every recorded verdict in txnum order; fn returns false to stop. */
+bool cluster_mix_each(struct store *st,
+		      bool (*fn)(void *ctx, uint64_t txnum, const struct coinjoin_result *r),
+		      void *ctx, const char **why)
+	__attribute__((warn_unused_result));
+
+/* One mix the build did not cross: merging its inputs would have joined
+ * cluster from to cluster to. */
+struct cluster_bridge {
+	uint64_t txnum;
+	uint64_t from, to;          /* cluster ids (as now) */
+	struct coinjoin_result verdict;
+};
+
+/* Why a and b are not linked: the shortest chain of skipped mixes (and
+ * possible mixes, unless the build merged them) that would link their
+ * clusters, from a's side. *path new (caller frees), *n = 0 when a and b
+ * are linked or no chain of skipped mixes joins them. Reads every
+ * recorded verdict and its transaction's inputs. */
+bool cluster_why_not(struct store *st, struct cluster_bridge **path, size_t *n,
+		     uint64_t a, uint64_t b, const char **why)
 	__attribute__((warn_unused_result));
 
 #endif
