@@ -19,6 +19,7 @@
 #include "proceeds/script.h"
 #include "proceeds/store.h"
 #include "proceeds/tagstore.h"
+#include "../tests/helper_truth.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -44,19 +45,6 @@ static void set_options(struct cluster_options *o, int set)
 	o->change = set == 3;
 }
 
-/* Truth per address id: owner entity (-1 unknown) and deposit flag. */
-struct truth {
-	size_t n_ent;
-	char **name;
-	bool *exchange;
-	uint64_t n_addr;
-	int32_t *ent;
-	uint8_t *deposit;
-	size_t n_truth;             /* truth addresses found in the index */
-	struct hash256 *pj, *cj;    /* PayJoin and CoinJoin txids, sorted */
-	size_t n_pj, n_cj;
-};
-
 /* Sums over every DIR for one heuristic set. */
 struct figures {
 	double tp, clustered, same_owner;    /* address pairs */
@@ -71,139 +59,6 @@ static void die(const char *what, const char *why)
 {
 	fprintf(stderr, "bench_cluster_truth: %s: %s\n", what, why);
 	exit(2);
-}
-
-static void truth_release(struct truth *t)
-{
-	for (size_t i = 0; i < t->n_ent; i++)
-		free(t->name[i]);
-	free(t->name);
-	free(t->exchange);
-	free(t->ent);
-	free(t->deposit);
-	free(t->pj);
-	free(t->cj);
-}
-
-static int cmp_hash(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(struct hash256));
-}
-
-/* The txids of one truth list (objects with "txid"), sorted. */
-static struct hash256 *load_txids(const json_t *list, size_t *n)
-{
-	struct hash256 *v = calloc(json_array_size(list) + 1, sizeof(*v));
-	const json_t *e;
-	const char *why = NULL;
-	size_t i;
-
-	if (!v)
-		die("truth", "out of memory");
-	json_array_foreach(list, i, e)
-		if (!hash256_from_hex(&v[i], json_string_value(json_object_get(e, "txid")), &why))
-			die("truth txid", why);
-	*n = json_array_size(list);
-	qsort(v, *n, sizeof(*v), cmp_hash);
-	return v;
-}
-
-static bool has_txid(const struct hash256 *v, size_t n, const struct hash256 *h)
-{
-	return n && bsearch(h, v, n, sizeof(*v), cmp_hash) != NULL;
-}
-
-static void load_entities(struct truth *t, const json_t *ents)
-{
-	size_t i;
-	const json_t *e;
-
-	t->n_ent = json_array_size(ents);
-	t->name = calloc(t->n_ent + 1, sizeof(*t->name));
-	t->exchange = calloc(t->n_ent + 1, sizeof(*t->exchange));
-	if (!t->name || !t->exchange)
-		die("truth", "out of memory");
-	json_array_foreach(ents, i, e) {
-		const char *type = json_string_value(json_object_get(e, "type"));
-		t->name[i] = strdup(json_string_value(json_object_get(e, "name")));
-		t->exchange[i] = type && strcmp(type, "exchange") == 0;
-	}
-}
-
-/* One truth address: its id in the index, owner and role. */
-static void load_address(struct truth *t, struct store *st, enum network net,
-			 const json_t *row)
-{
-	const char *s = json_string_value(json_array_get(row, 0)), *why = NULL;
-	const char *role = json_string_value(json_array_get(row, 2));
-	json_int_t ent = json_integer_value(json_array_get(row, 1));
-	uint8_t key[SCRIPT_KEY_MAX];
-	struct address a;
-	uint64_t id;
-	bool found;
-
-	if (!s || !role || ent < 0 || (size_t)ent >= t->n_ent)
-		die("truth", "bad address row");
-	if (!address_decode(&a, net, s, &why))
-		die(s, why);
-	size_t kl = script_owner_key(key, a.script, a.script_len);
-	if (!idxq_addr_id(st, &id, &found, key, kl, &why))
-		die(s, why);
-	if (!found || id >= t->n_addr)
-		return;  /* created but never on the indexed chain */
-	t->ent[id] = (int32_t)ent;
-	t->deposit[id] = strcmp(role, "deposit") == 0;
-	t->n_truth++;
-}
-
-static void truth_load(struct truth *t, struct store *st, const char *dir,
-		       uint64_t n_addr, enum network *net)
-{
-	char path[4096];
-	json_error_t err;
-	const json_t *addrs, *row;
-	size_t i;
-
-	memset(t, 0, sizeof(*t));
-	snprintf(path, sizeof(path), "%s/truth.json", dir);
-	json_t *j = json_load_file(path, 0, &err);
-	if (!j)
-		die(path, err.text);
-	const char *netname = json_string_value(json_object_get(
-		json_object_get(j, "generator"), "network"));
-	if (!netname || !network_from_name(net, netname))
-		die(path, "generator.network missing or unknown");
-	load_entities(t, json_object_get(j, "entities"));
-	t->n_addr = n_addr;
-	t->ent = malloc(n_addr * sizeof(*t->ent));
-	t->deposit = calloc(n_addr, 1);
-	if (!t->ent || !t->deposit)
-		die(path, "out of memory");
-	for (uint64_t k = 0; k < n_addr; k++)
-		t->ent[k] = -1;
-	t->pj = load_txids(json_object_get(j, "payjoins"), &t->n_pj);
-	t->cj = load_txids(json_object_get(j, "coinjoins"), &t->n_cj);
-	addrs = json_object_get(j, "addresses");
-	json_array_foreach(addrs, i, row)
-		load_address(t, st, *net, row);
-	json_decref(j);
-}
-
-/* Every address id's root. */
-static uint32_t *load_roots(struct store *st, uint64_t n)
-{
-	uint32_t *r = malloc(n * sizeof(*r));
-	const char *why = NULL;
-
-	if (!r)
-		die("roots", "out of memory");
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t root;
-		if (!cluster_root(st, &root, i, &why))
-			die("roots", why);
-		r[i] = (uint32_t)root;
-	}
-	return r;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -263,9 +118,9 @@ static void false_merge_kind(struct figures *f, const struct truth *t,
 
 	if (!idxq_tx(st, &tx, &found, txnum, &why) || !found)
 		die("merge tx", why ? why : "missing");
-	if (has_txid(t->pj, t->n_pj, &tx.txid))
+	if (truth_has_txid(t->pj, t->n_pj, &tx.txid))
 		f->false_pj += wrong;
-	else if (has_txid(t->cj, t->n_cj, &tx.txid))
+	else if (truth_has_txid(t->cj, t->n_cj, &tx.txid))
 		f->false_cj += wrong;
 	idx_tx_release(&tx);
 }
@@ -375,7 +230,7 @@ static void one_set(struct figures *f, struct store *st,
 	if (!cluster_build(st, &s, &o, net, NULL, NULL, &why))
 		die("cluster build", why);
 	f->refused += s.refused;
-	uint32_t *root = load_roots(st, t->n_addr);
+	uint32_t *root = truth_roots(st, t->n_addr);
 	pair_figures(f, t, root);
 	merge_figures(f, t, st);
 	size_figures(f, root, t->n_addr);
@@ -399,7 +254,7 @@ static void one_dir(struct figures *f, const char *dir)
 	struct store *st = index_store(idx);
 	if (!index_tip(idx, &tip))
 		die(db, "empty index");
-	truth_load(&t, st, dir, tip.next_addr, &net);
+	truth_load(&t, st, dir, tip.next_addr, &net, NULL);
 	for (int set = 0; set < N_SETS; set++)
 		one_set(&f[set], st, &t, net, set);
 	truth_release(&t);
