@@ -19,7 +19,7 @@
 #include "proceeds/trace.h"
 #include "proceeds/trace_json.h"
 #include "helper.h"
-#include "helper_chain.h"
+#include "helper_tracechain.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,103 +31,23 @@
 
 #define C 100000000ULL
 
-enum { N_BLOCKS = 8 };
-
-struct world {
-	struct hc_buf raw[N_BLOCKS];
-	struct block b[N_BLOCKS];
-	char dir[256];
-	struct index *idx;
-	struct idx_tip tip;
-};
-static struct world W;
+static struct tc_world W;
 
 /* Txnums: block 0 cb=0; 1 cb=1; 2 cb=2; 3 cb=3 S=4 M=5; 4 cb=6 P1=7 P2=8;
  * 5 cb=9 Wsweep=10 D=11; 6 cb=12 J=13; 7 cb=14 T=15. */
 enum { CB0 = 0, CB1 = 1, CB2 = 2, S_TX = 4, M_TX = 5, P1 = 7, P2 = 8, CB5 = 9,
        SWEEP = 10, D_TX = 11, J_TX = 13, T_TX = 15 };
 
-struct txspec {
-	size_t n_in;
-	struct { unsigned blk, tx; uint32_t vout; } in[3];
-	size_t n_out;
-	uint64_t value[5];
-	uint64_t addr[5];
-};
-
-static void add_tx(struct hc_buf *txs, const struct txspec *t, unsigned tag)
-{
-	struct hash256 prev[3];
-	uint32_t vout[3];
-	uint8_t s[5][25];
-	const uint8_t *sp[5];
-	size_t sl[5];
-
-	for (size_t i = 0; i < t->n_in; i++) {
-		prev[i] = W.b[t->in[i].blk].txs[t->in[i].tx].txid;
-		vout[i] = t->in[i].vout;
-	}
-	for (size_t o = 0; o < t->n_out; o++) {
-		sl[o] = hc_p2pkh(s[o], t->addr[o]);
-		sp[o] = s[o];
-	}
-	hc_tx(txs, t->n_in, prev, vout, t->n_out, t->value, sp, sl, tag);
-}
-
-/* Parses txs of block h; txs in the block may refer to earlier ones of
- * the same block, so each tx is added after parsing a draft. */
-static void make_block(unsigned h, const struct txspec *t, size_t n)
-{
-	struct hc_buf txs = { 0 };
-	struct hash256 zero = { { 0 } };
-	const char *why;
-
-	for (size_t k = 0; k < n; k++) {
-		add_tx(&txs, &t[k], 1000 + h);
-		memset(&W.raw[h], 0, sizeof(W.raw[h]));
-		hc_block(&W.raw[h], h ? &W.b[h - 1].hash : &zero, 1600000000 + h * 600, &txs, k + 1);
-		if (k)
-			block_release(&W.b[h]);
-		block_init(&W.b[h]);
-		assert_true(block_parse(&W.b[h], W.raw[h].p, W.raw[h].len, &why));
-		if (k + 1 < n)
-			hc_buf_free(&W.raw[h]);
-	}
-	hc_buf_free(&txs);
-}
-
-static void put_tag(struct store *st, uint64_t addr, const char *label)
-{
-	struct tag t;
-	uint8_t script[25], key[TAG_KEY_MAX], *val;
-	size_t vlen, klen;
-	const char *why;
-
-	memset(&t, 0, sizeof(t));
-	t.owner_key_len = script_owner_key(t.owner_key, script, hc_p2pkh(script, addr));
-	snprintf(t.address, sizeof(t.address), "x");
-	t.category = TAG_CAT_EXCHANGE;
-	t.score = 90;
-	tag_set_field(t.label, label);
-	tag_set_field(t.source, "test list");
-	tag_set_field(t.confidence, "high");
-	klen = tag_key(key, &t);
-	val = tag_encode(&vlen, &t);
-	assert_non_null(val);
-	assert_true(store_put(st, key, klen, val, vlen, &why));
-	free(val);
-}
-
 static int setup(void **state)
 {
 	/* Coinbases: block 0 pays the first stolen coin (addr 1), block 1 a
 	 * clean one (addr 2), block 2 the second stolen coin (addr 3). */
-	const struct txspec cb[3] = {
+	const struct tc_txspec cb[3] = {
 		{ 0, { { 0 } }, 1, { 50 * C }, { 1 } },
 		{ 0, { { 0 } }, 1, { 50 * C }, { 2 } },
 		{ 0, { { 0 } }, 1, { 50 * C }, { 3 } },
 	};
-	const struct txspec b3[3] = {
+	const struct tc_txspec b3[3] = {
 		{ 0, { { 0 } }, 1, { 50 * C }, { 4 } },
 		/* S: split 50 BTC into 30 + 19.9999, fee 10,000 */
 		{ 1, { { 0, 0, 0 } }, 2, { 30 * C, 1999990000 }, { 10, 11 } },
@@ -135,64 +55,54 @@ static int setup(void **state)
 		{ 3, { { 1, 0, 0 }, { 3, 1, 1 }, { 2, 0, 0 } }, 2,
 		  { 60 * C, 5999980000 }, { 12, 13 } },
 	};
-	const struct txspec b4[3] = {
+	const struct tc_txspec b4[3] = {
 		{ 0, { { 0 } }, 1, { 50 * C }, { 5 } },
 		/* P1 pays 1 BTC, change back to its own address 13 */
 		{ 1, { { 3, 2, 1 } }, 2, { 1 * C, 4999970000 }, { 20, 13 } },
 		/* P2 spends P1's change in the same block: 2 BTC to deposit 21 */
 		{ 1, { { 4, 1, 1 } }, 2, { 2 * C, 2999960000 }, { 21, 13 } },
 	};
-	const struct txspec b5[3] = {
+	const struct tc_txspec b5[3] = {
 		{ 0, { { 0 } }, 3, { 1 * C, 1 * C, 2 * C }, { 60, 61, 22 } },
 		/* the exchange sweeps deposits 21 and 22 into its hot wallet 30 */
 		{ 2, { { 4, 2, 0 }, { 5, 0, 2 } }, 1, { 399990000 }, { 30 } },
 		/* D pays 10 BTC straight to the hot wallet, rest to 40 */
 		{ 1, { { 3, 1, 0 } }, 2, { 10 * C, 1999990000 }, { 30, 40 } },
 	};
-	const struct txspec b6[2] = {
+	const struct tc_txspec b6[2] = {
 		{ 0, { { 0 } }, 1, { 50 * C }, { 6 } },
-		/* J: equal-output CoinJoin of three owners: 3 x 0.5 + changes */
-		{ 3, { { 4, 1, 0 }, { 5, 0, 0 }, { 5, 0, 1 } }, 5,
-		  { C / 2, C / 2, C / 2, 70000000, 79980000 }, { 50, 51, 52, 53, 54 } },
+		/* J: an equal-output CoinJoin of three owners (1 BTC each): 3 x
+		 * 0.5 and each owner's change of 0.5 less its fee share */
+		{ 3, { { 4, 1, 0 }, { 5, 0, 0 }, { 5, 0, 1 } }, 6,
+		  { C / 2, C / 2, C / 2, 49990000, 49985000, 49995000 },
+		  { 50, 51, 52, 53, 54, 55 } },
 	};
-	const struct txspec b7[2] = {
+	const struct tc_txspec b7[2] = {
 		{ 0, { { 0 } }, 1, { 50 * C }, { 7 } },
 		/* T pays D:1 whole (fee 10,000) into deposit address 31, tagged
 		 * and used once: a payment into the exchange, not a sweep. */
 		{ 1, { { 5, 2, 1 } }, 1, { 1999980000 }, { 31 } },
 	};
-	struct index_options o = { .create = true };
-	const char *why;
 
 	(void)state;
 	memset(&W, 0, sizeof(W));
 	for (unsigned h = 0; h < 3; h++)
-		make_block(h, &cb[h], 1);
-	make_block(3, b3, 3);
-	make_block(4, b4, 3);
-	make_block(5, b5, 3);
-	make_block(6, b6, 2);
-	make_block(7, b7, 2);
-	snprintf(W.dir, sizeof(W.dir), "%s", helper_tmpdir());
-	assert_true(index_open(&W.idx, W.dir, NETWORK_REGTEST, &o, &why));
-	for (unsigned h = 0; h < N_BLOCKS; h++)
-		assert_true(index_connect_block(W.idx, &W.b[h], h, &why));
-	assert_true(index_flush(W.idx, true, &why));
-	assert_true(index_tip(W.idx, &W.tip));
-	put_tag(index_store(W.idx), 30, "Exchange A");
-	put_tag(index_store(W.idx), 31, "Exchange A");
+		tc_block(&W, &cb[h], 1);
+	tc_block(&W, b3, 3);
+	tc_block(&W, b4, 3);
+	tc_block(&W, b5, 3);
+	tc_block(&W, b6, 2);
+	tc_block(&W, b7, 2);
+	tc_index(&W);
+	tc_tag(&W, 30, "Exchange A");
+	tc_tag(&W, 31, "Exchange A");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	index_close(W.idx);
-	helper_rm_rf(W.dir);
-	for (unsigned h = 0; h < N_BLOCKS; h++) {
-		block_release(&W.b[h]);
-		hc_buf_free(&W.raw[h]);
-	}
+	tc_release(&W);
 	return 0;
 }
 
@@ -358,11 +268,15 @@ static void test_payment_into_tagged_deposit(void **state)
 }
 
 /* J: P1:0 (vin 0, 1 BTC, all of it tainted in FIFO and LIFO, h under
- * haircut) and two clean 1 BTC coins; outputs 0.5 x 3, 0.7, 0.7998, fee
- * 20,000. Pro rata, output o gets floor(T * w_o / 3e8): for T = 1e8,
- * 0.5 -> 16,666,666; 0.7 -> 23,333,333; 0.7998 -> 26,660,000. */
-static const uint64_t J_VALUE[5] = { C / 2, C / 2, C / 2, 70000000, 79980000 };
-static const uint64_t J_PRORATA[5] = { 16666666, 16666666, 16666666, 23333333, 26660000 };
+ * haircut) and two clean 1 BTC coins; outputs 0.5 x 3, then changes
+ * 0.4999, 0.49985, 0.49995; fee 30,000. Pro rata, output o gets
+ * floor(T * w_o / 3e8): for T = 1e8, 0.5 -> 16,666,666; 0.4999 ->
+ * 16,663,333; 0.49985 -> 16,661,666; 0.49995 -> 16,665,000. */
+#define J_OUTS 6
+#define J_KIND COINJOIN_JOINMARKET
+static const uint64_t J_VALUE[J_OUTS] = { C / 2, C / 2, C / 2, 49990000, 49985000, 49995000 };
+static const uint64_t J_PRORATA[J_OUTS] = { 16666666, 16666666, 16666666, 16663333,
+					    16661666, 16665000 };
 
 static uint64_t prorata(uint64_t t, uint64_t w, uint64_t v)
 {
@@ -385,20 +299,20 @@ static uint64_t j_haircut(const struct trace_result *r, uint32_t o)
 static void test_coinjoin_model_rule(void **state)
 {
 	/* Each model its own rule. FIFO: line [P1:0 1e8 | clean 2e8]: o0, o1
-	 * take the tainted 1e8. LIFO: [clean 2e8 | P1:0 1e8]: o3 [2e8, 2.2e8)
-	 * holds 2e7, o4 [2.2e8, 2.9998e8) 79,980,000, the fee the last 20,000.
-	 * TIHO had left P1:0 clean: nothing to spread. */
-	static const uint64_t fifo[5] = { C / 2, C / 2, 0, 0, 0 };
-	static const uint64_t lifo[5] = { 0, 0, 0, 20000000, 79980000 };
+	 * take the tainted 1e8. LIFO: [clean 2e8 | P1:0 1e8]: o4 [1.9999e8,
+	 * 2.49975e8) holds 49,975,000, o5 [2.49975e8, 2.9997e8) 49,995,000,
+	 * the fee the last 30,000. TIHO had left P1:0 clean: nothing to spread. */
+	static const uint64_t fifo[J_OUTS] = { C / 2, C / 2, 0, 0, 0, 0 };
+	static const uint64_t lifo[J_OUTS] = { 0, 0, 0, 0, 49975000, 49995000 };
 	struct trace_result r;
 	struct trace_params p = params(TAINT_MODELS_ALL);
 
 	(void)state;
 	run(&r, &p, 2);
-	for (uint32_t o = 0; o < 5; o++) {
+	for (uint32_t o = 0; o < J_OUTS; o++) {
 		const struct trace_out *x = out_of(&r, J_TX, o);
 		assert_non_null(x);
-		assert_int_equal(x->coinjoin, COINJOIN_GENERIC);
+		assert_int_equal(x->coinjoin, J_KIND);
 		assert_true(x->mixed);
 		expect(&r, J_TX, o, fifo[o], lifo[o], 0, j_haircut(&r, o));
 	}
@@ -414,10 +328,10 @@ static void test_coinjoin_haircut_rule(void **state)
 	(void)state;
 	p.coinjoin_rule = TRACE_CJ_HAIRCUT;
 	run(&r, &p, 2);
-	for (uint32_t o = 0; o < 5; o++) {
+	for (uint32_t o = 0; o < J_OUTS; o++) {
 		const struct trace_out *x = out_of(&r, J_TX, o);
 		assert_non_null(x);
-		assert_int_equal(x->coinjoin, COINJOIN_GENERIC);
+		assert_int_equal(x->coinjoin, J_KIND);
 		assert_true(x->mixed);
 		expect(&r, J_TX, o, J_PRORATA[o], J_PRORATA[o], 0, j_haircut(&r, o));
 		assert_int_equal(x->status, TRACE_UNSPENT);
@@ -521,24 +435,93 @@ static void test_json_deterministic(void **state)
 	(void)state;
 	assert_string_equal(a, b);
 	assert_non_null(strstr(a, "\"evidence\": \"inferred: swept into Exchange A\""));
-	assert_non_null(strstr(a, "\"kind\": \"generic\""));
+	assert_non_null(strstr(a, "\"kind\": \"joinmarket\""));
+	assert_non_null(strstr(a, "\"verdict\": \"mix\""));
+	assert_non_null(strstr(a, "\"judged_by\": \"keys only\""));
+	assert_non_null(strstr(a, "\"description\": \"joinmarket-like, 3 x 0.50000000 BTC, "
+			       "3 input owners, confidence 80%\""));
+	assert_non_null(strstr(a, "\"post_mix_links\": []"));
 	assert_non_null(strstr(a, "\"coinjoin_rule\": \"model\""));
 	assert_non_null(strstr(a, "\"rule\": \"each model's own rule across the mix\""));
 	free(a);
 	free(b);
 }
 
-static uint64_t id_of(uint64_t n)
+/* The trace of seeds under models as JSON (new reference); min-sats 0:
+ * an output poison alone taints is a row too. */
+static json_t *trace_doc(const struct trace_seed *seeds, size_t n, unsigned models)
 {
-	uint8_t script[25], key[SCRIPT_KEY_MAX];
-	size_t kl = script_owner_key(key, script, hc_p2pkh(script, n));
-	uint64_t id;
-	bool found;
-	const char *why = NULL;
+	struct trace_result r;
+	struct trace_params p = params(models);
+	const char *from[1] = { "x:0" }, *why = NULL;
+	struct trace_request q = { from, 1, NULL, false, 0 };
+	json_t *j;
 
-	assert_true(idxq_addr_id(index_store(W.idx), &id, &found, key, kl, &why));
-	assert_true(found);
-	return id;
+	p.min_sats = 0;
+	assert_true(trace_run(&r, index_store(W.idx), NETWORK_REGTEST, &W.tip, &p, seeds, n, &why));
+	j = trace_json(index_store(W.idx), NETWORK_REGTEST, &r, &q, &why);
+	assert_non_null(j);
+	assert_true(reportcheck_trace(j, &why));
+	trace_result_release(&r);
+	return j;
+}
+
+/* bound_min is the least of the models run, bound_max poison (the whole
+ * value, also when poison is not run); off a mix both are null. */
+static void check_bounds(const json_t *row, unsigned models, uint64_t truth)
+{
+	const json_t *t = json_object_get(row, "traced");
+	uint64_t mn = UINT64_MAX, value = (uint64_t)json_integer_value(json_object_get(row, "value"));
+
+	for (unsigned m = 0; m < TAINT_MODEL_COUNT; m++) {
+		const char *name = taint_model_name((enum taint_model)m);
+		uint64_t v = (uint64_t)json_integer_value(json_object_get(t, name));
+		if ((models & TAINT_MODEL_BIT(m)) && v < mn)
+			mn = v;
+	}
+	assert_true(json_is_true(json_object_get(row, "through_mix")));
+	assert_int_equal(json_integer_value(json_object_get(row, "bound_min")), mn);
+	assert_int_equal(json_integer_value(json_object_get(row, "bound_max")), value);
+	assert_true(mn <= truth && truth <= value);
+}
+
+/* P1:0 alone, 1 BTC of proceeds, enters J. The truth, as this chain was
+ * built: J's vout 0 (0.5) and its change vout 3 (0.4999) are the owner
+ * of P1:0's, the other outputs other owners' (truth 0). Every J output
+ * is unspent; each row's [bound_min, bound_max] holds its truth, with all
+ * five models and with FIFO and LIFO only. Rows off the mix (the main
+ * trace's exits) carry null bounds. (The lower end is not a bound in
+ * general: bench/bench_demix.sh counts where it fails.) */
+static void test_bound_beyond_mix(void **state)
+{
+	static const struct trace_seed seed[1] = { { P1, 0, 0 } };
+	static const unsigned sets[2] = {
+		TAINT_MODELS_ALL, TAINT_MODEL_BIT(TAINT_FIFO) | TAINT_MODEL_BIT(TAINT_LIFO) };
+	const json_t *u, *x;
+	json_t *j;
+	size_t i;
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		j = trace_doc(seed, 1, sets[k]);
+		/* without poison, vouts 2 and 3 hold nothing under FIFO or LIFO */
+		assert_int_equal(json_array_size(json_object_get(j, "unspent")), k ? 4 : J_OUTS);
+		json_array_foreach(json_object_get(j, "unspent"), i, u) {
+			const char *op = json_string_value(json_object_get(u, "outpoint"));
+			uint32_t vout = (uint32_t)strtoul(op + 65, NULL, 10);
+			check_bounds(u, sets[k], vout == 0 || vout == 3 ? J_VALUE[vout] : 0);
+		}
+		json_decref(j);
+	}
+	j = trace_doc(SEEDS, 2, TAINT_MODELS_ALL);
+	json_array_foreach(json_object_get(j, "exits"), i, x) {
+		assert_true(json_is_false(json_object_get(x, "through_mix")));
+		assert_true(json_is_null(json_object_get(x, "bound_min")));
+		assert_true(json_is_null(json_object_get(x, "bound_max")));
+	}
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j, "entities"), 0),
+						 "bound_min")));
+	json_decref(j);
 }
 
 static void cluster_now(void)
@@ -567,13 +550,13 @@ static void test_cluster_attribution(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	put_tag(index_store(W.idx), 22, "Exchange A");
+	tc_tag(&W, 22, "Exchange A");
 	run(&r, &p, 2);
 	dep = out_of(&r, P2, 0);
 	assert_int_equal(dep->basis, TRACE_BASIS_INFERRED);
 	assert_false(dep->via.cluster);
 	trace_result_release(&r);
-	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(21),
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, tc_addr_id(&W, 21),
 				  1u << TAG_CAT_EXCHANGE, &why));
 	assert_false(found);
 
@@ -584,7 +567,7 @@ static void test_cluster_attribution(void **state)
 	assert_int_equal(dep->basis, TRACE_BASIS_TAGGED);
 	assert_true(dep->via.cluster);
 	assert_int_equal(dep->via.size, 2);
-	uint64_t a = id_of(21), b = id_of(22);
+	uint64_t a = tc_addr_id(&W, 21), b = tc_addr_id(&W, 22);
 	assert_int_equal(dep->via.root, a < b ? a : b);
 	assert_false(dep->via.conflict);
 	assert_string_equal(r.ents[dep->entity].label, "Exchange A");
@@ -600,14 +583,14 @@ static void test_cluster_attribution(void **state)
 	free(js);
 
 	/* A second service's tag on 22: the cluster's label carries the conflict. */
-	put_tag(index_store(W.idx), 22, "Exchange B");
+	tc_tag(&W, 22, "Exchange B");
 	cluster_now();
-	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(21),
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, tc_addr_id(&W, 21),
 				  1u << TAG_CAT_EXCHANGE, &why));
 	assert_true(found && e.from_cluster && via.cluster && via.conflict);
 	attrib_entity_release(&e);
 	/* 22's own tag in a stop category is direct evidence, not the cluster's. */
-	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, id_of(22),
+	assert_true(attrib_lookup(index_store(W.idx), &e, &via, &found, tc_addr_id(&W, 22),
 				  1u << TAG_CAT_EXCHANGE, &why));
 	assert_true(found && !e.from_cluster && !via.cluster);
 	attrib_entity_release(&e);
@@ -625,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_dust_and_limits),
 		cmocka_unit_test(test_one_model_and_errors),
 		cmocka_unit_test(test_json_deterministic),
+		cmocka_unit_test(test_bound_beyond_mix),
 		cmocka_unit_test(test_cluster_attribution),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

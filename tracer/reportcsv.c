@@ -75,7 +75,8 @@ void reportcsv_exits(FILE *f, const json_t *report)
 	fputs(",asset,entity,category,deposit_address,outpoint,txid,vout,height,"
 	      "block_hash,time_utc,value_sats,min_sats,max_sats", f);
 	header_models(f, models);
-	fputs(",basis,evidence,sweep_txid,request,through_mix\r\n", f);
+	fputs(",basis,evidence,sweep_txid,request,through_mix,bound_min_sats,"
+	      "bound_max_sats,post_mix_linked\r\n", f);
 	json_array_foreach(json_object_get(t, "exits"), i, e) {
 		const char *op = json_string_value(json_object_get(e, "outpoint"));
 		char txid[65];
@@ -100,6 +101,9 @@ void reportcsv_exits(FILE *f, const json_t *report)
 		cell_field(f, e, "sweep_txid");
 		cell(f, json_string_value(json_object_get(kase, "request")), false);
 		cell_field(f, e, "through_mix");
+		cell_field(f, e, "bound_min");
+		cell_field(f, e, "bound_max");
+		cell_field(f, e, "post_mix_linked");
 		fputs("\r\n", f);
 	}
 }

@@ -157,14 +157,41 @@ static void summary(FILE *f, const json_t *report)
 	reportsvg_flow(f, report);
 }
 
+/* Whether any row of the array key is reached through a mix. */
+static bool any_mixed(const json_t *t, const char *key)
+{
+	const json_t *x;
+	size_t i;
+	json_array_foreach(json_object_get(t, key), i, x)
+		if (json_is_true(json_object_get(x, "through_mix")))
+			return true;
+	return false;
+}
+
+/* "min&ndash;max" of bound_min and bound_max, or a dash off a mix. */
+static void bound_cell(FILE *f, const json_t *o)
+{
+	const json_t *lo = json_object_get(o, "bound_min"), *hi = json_object_get(o, "bound_max");
+	char r[REPORT_RANGE_LEN];
+	if (!json_is_integer(lo) || !json_is_integer(hi)) {
+		fputs("<td class=\"n\">&ndash;</td>", f);
+		return;
+	}
+	fprintf(f, "<td class=\"n inf\">%s</td>", report_btc_range(r,
+		(uint64_t)json_integer_value(lo), (uint64_t)json_integer_value(hi)));
+}
+
 static void entities_table(FILE *f, const json_t *t, const json_t *models)
 {
 	const json_t *e;
 	size_t i;
+	bool mixed = any_mixed(t, "entities");
 	fputs("<h2 id=\"exits\">Funds received by services</h2>\n<h3>Per service</h3>\n"
 	      "<table><tr><th>Service</th><th>Category</th><th>Deposit addresses</th>"
 	      "<th>Amount, BTC (min&ndash;max over models)</th>", f);
 	model_heads(f, models);
+	if (mixed)
+		fputs("<th>Beyond a mix: range, BTC (smallest model&ndash;poison)</th>", f);
 	fputs("<th>First deposit (UTC)</th></tr>\n", f);
 	json_array_foreach(json_object_get(t, "entities"), i, e) {
 		fputs("<tr><td>", f);
@@ -175,10 +202,35 @@ static void entities_table(FILE *f, const json_t *t, const json_t *models)
 			json_array_size(json_object_get(e, "deposit_addresses")));
 		range_cell(f, e);
 		model_cells(f, json_object_get(e, "traced"), models);
+		if (mixed)
+			bound_cell(f, e);
 		time_cell(f, e, "first_time");
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
+}
+
+/* The note on a deposit reached through a mix. */
+static void mix_note(FILE *f, const json_t *e)
+{
+	char r[REPORT_RANGE_LEN];
+	if (!json_is_true(json_object_get(e, "through_mix")))
+		return;
+	fputs("<br><span class=\"inf\">Behind a CoinJoin: which of the mix's outputs "
+	      "carried the money is a presumption of each model", f);
+	if (json_is_integer(json_object_get(e, "bound_max")))
+		fprintf(f, "; proceeds states only the range %s BTC, from the smallest "
+			"model to poison (see &ldquo;Beyond a CoinJoin&rdquo;)",
+			report_btc_range(r, (uint64_t)json_integer_value(json_object_get(e, "bound_min")),
+					 (uint64_t)json_integer_value(json_object_get(e, "bound_max"))));
+	else
+		fputs(", so the range may not hold the true amount; the poison figure is "
+		      "the bound", f);
+	fputs(".</span>", f);
+	if (json_is_true(json_object_get(e, "post_mix_linked")))
+		fputs("<br><span class=\"inf\">Reached through a postmix output that is "
+		      "linked after the mix (listed under &ldquo;Beyond a CoinJoin&rdquo;)."
+		      "</span>", f);
 }
 
 static void exits_table(FILE *f, const json_t *report, const json_t *t)
@@ -207,11 +259,7 @@ static void exits_table(FILE *f, const json_t *report, const json_t *t)
 		btc_cell(f, report_traced(json_object_get(e, "traced"), primary));
 		fprintf(f, "<td class=\"%s\">", tagged ? "fact" : "inf");
 		esc_field(f, e, "evidence");
-		if (json_is_true(json_object_get(e, "through_mix")))
-			fputs("<br><span class=\"inf\">Behind a CoinJoin: which of the mix's "
-			      "outputs carried the money is a presumption of each model, so the "
-			      "range may not hold the true amount; the poison figure is the "
-			      "bound.</span>", f);
+		mix_note(f, e);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -227,9 +275,12 @@ static void unspent_table(FILE *f, const json_t *t, const json_t *models)
 		      "chain the analysis saw.</p>\n", f);
 		return;
 	}
+	bool mixed = any_mixed(t, "unspent");
 	fputs("<table><tr><th>Address</th><th>Transaction output</th><th>Block</th>"
 	      "<th>Value, BTC</th>", f);
 	model_heads(f, models);
+	if (mixed)
+		fputs("<th>Beyond a mix: range, BTC</th>", f);
 	fputs("</tr>\n", f);
 	json_array_foreach(json_object_get(t, "unspent"), i, u) {
 		fputs("<tr>", f);
@@ -240,8 +291,119 @@ static void unspent_table(FILE *f, const json_t *t, const json_t *models)
 		fputs("</td>", f);
 		btc_cell(f, (uint64_t)json_integer_value(json_object_get(u, "value")));
 		model_cells(f, json_object_get(u, "traced"), models);
+		if (mixed)
+			bound_cell(f, u);
 		fputs("</tr>\n", f);
 	}
+	fputs("</table>\n", f);
+}
+
+/* Whether the trace crossed a mix (an old trace may lack through_mix). */
+static bool crossed_mix(const json_t *t)
+{
+	const json_t *h;
+	size_t i;
+	json_array_foreach(json_object_get(t, "hops"), i, h)
+		if (strcmp(json_string_value(json_object_get(h, "basis")), "fact") != 0)
+			return true;
+	return json_array_size(json_object_get(t, "post_mix_links")) > 0;
+}
+
+static const char *const link_text[][2] = {
+	{ "co-spend", "spent together in one transaction: whoever signed it held "
+	  "the keys of all of them" },
+	{ "with-criminal-coins", "spent in one transaction together with coins that "
+	  "carry the proceeds and never went through a mix" },
+	{ "same-deposit", "paid, in separate transactions, into one deposit address "
+	  "of a service: one customer's account" },
+};
+
+static void link_precision(FILE *f, const json_t *p)
+{
+	long long n = json_integer_value(json_object_get(p, "links"));
+	fputs("<td>", f);
+	if (n == 0)
+		fputs("not measured: no such link in the simulated cases", f);
+	else
+		fprintf(f, "%lld of %lld links were the criminal's outputs, %lld of %lld of "
+			"one owner", (long long)json_integer_value(json_object_get(p, "criminal")),
+			n, (long long)json_integer_value(json_object_get(p, "same_owner")), n);
+	fputs(" (", f);
+	esc_field(f, p, "measured_on");
+	fputs(")</td>", f);
+}
+
+static void link_row(FILE *f, const json_t *l)
+{
+	const json_t *v;
+	size_t i;
+	fputs("<tr><td>", f);
+	esc_field(f, l, "heuristic");
+	fputs("</td>", f);
+	mono_cell(f, l, "mix_txid");
+	fputs("<td class=\"mono\">", f);
+	json_array_foreach(json_object_get(l, "outpoints"), i, v) {
+		fputs(i ? "<br>" : "", f);
+		reporthtml_escape(f, json_string_value(v));
+	}
+	fputs("</td>", f);
+	btc_cell(f, (uint64_t)json_integer_value(json_object_get(l, "value")));
+	fputs("<td class=\"mono\">", f);
+	esc_field(f, l, "txid");
+	fputs(" (", f);
+	esc_field(f, l, "height");
+	fputs(")", f);
+	if (json_is_string(json_object_get(l, "address"))) {
+		fputs("<br>into ", f);
+		esc_field(f, l, "address");
+		if (json_is_string(json_object_get(l, "entity"))) {
+			fputs(" (", f);
+			esc_field(f, l, "entity");
+			fputs(")", f);
+		}
+	}
+	json_array_foreach(json_object_get(l, "with"), i, v) {
+		fputs(i ? ", " : "<br>with ", f);
+		reporthtml_escape(f, json_string_value(v));
+	}
+	fputs("</td>", f);
+	link_precision(f, json_object_get(l, "precision"));
+	fputs("</tr>\n", f);
+}
+
+/* Beyond a CoinJoin: what proceeds states there, in plain words, and
+ * the postmix outputs linked after the mix. */
+static void mix_section(FILE *f, const json_t *t)
+{
+	const json_t *links = json_object_get(t, "post_mix_links"), *l;
+	size_t i;
+	if (!crossed_mix(t))
+		return;
+	fputs("<h2 id=\"mix\">Beyond a CoinJoin</h2>\n<p class=\"summary\">A CoinJoin "
+	      "(mix) hides which of its outputs are the criminal's. Beyond a mix, proceeds "
+	      "states only a range: from the smallest amount any model attributes to the "
+	      "poison amount (every output of the mix taken as tainted). The poison amount "
+	      "is a bound: no more of the proceeds can be there. The smaller figure is "
+	      "what the most cautious model presumes, not a proven minimum: a deposit "
+	      "reached through a mix may hold none of the proceeds. Amounts beyond a mix "
+	      "are inference, not fact.</p>\n<h3>Linked after the mix</h3>\n<p>Outputs "
+	      "of a mix the proceeds entered that were later ", f);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "%s<b>%s</b>: %s", i == 0 ? "" : i == 2 ? "; or " : "; ",
+			link_text[i][0], link_text[i][1]);
+	fputs(". Such a link is evidence that the outputs have one owner; it does not "
+	      "change any amount in this report.</p>\n", f);
+	if (json_array_size(links) == 0) {
+		fputs("<p>None found: no output of the mixes this trace crossed was spent "
+		      "or paid in one of these ways (up to the end of the chain the "
+		      "analysis saw).</p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th>Heuristic</th><th>Mix</th><th>Postmix outputs linked</th>"
+	      "<th>Value, BTC</th><th>Linking transaction (block)</th><th>Measured "
+	      "precision</th></tr>\n", f);
+	json_array_foreach(links, i, l)
+		link_row(f, l);
 	fputs("</table>\n", f);
 }
 
@@ -501,6 +663,7 @@ void reporthtml_write(FILE *f, const json_t *report)
 	entities_table(f, t, models);
 	exits_table(f, report, t);
 	unspent_table(f, t, models);
+	mix_section(f, t);
 	seeds_table(f, t);
 	hops_table(f, t, models);
 	method_models(f, report);

@@ -96,6 +96,11 @@ static uint32_t map_find(const struct trace_ctx *c, uint64_t txnum, uint32_t vou
 	}
 }
 
+uint32_t trace_find(const struct trace_ctx *c, uint64_t txnum, uint32_t vout)
+{
+	return map_find(c, txnum, vout);
+}
+
 static void map_put_raw(struct trace_slot *map, size_t cap, const struct trace_slot *v)
 {
 	size_t k = slot_hash(v->txnum, v->vout, cap);
@@ -235,8 +240,7 @@ static bool resize(void *pp, size_t n, size_t el)
 	return true;
 }
 
-/* Room for a transaction of n_in inputs and n_out outputs. */
-static bool scratch(struct trace_ctx *c, size_t n_in, size_t n_out)
+bool trace_scratch(struct trace_ctx *c, size_t n_in, size_t n_out)
 {
 	if (n_in > c->in_cap) {
 		size_t cap = n_in + 16;
@@ -299,7 +303,7 @@ static void account(struct trace_result *r, const struct taint_tx_result *res)
 static bool new_outputs(struct trace_ctx *c, const struct idx_tx *tx,
 			const struct taint_tx_result *res, uint32_t hop,
 			size_t from_start, size_t n_from, enum coinjoin_kind cj,
-			const char **why)
+			uint32_t mix1, const char **why)
 {
 	for (uint32_t o = 0; o < tx->n_out; o++) {
 		struct taint_state *st;
@@ -313,6 +317,7 @@ static bool new_outputs(struct trace_ctx *c, const struct idx_tx *tx,
 			return false;
 		c->r->outs[idx].hop = hop;
 		c->r->outs[idx].coinjoin = cj;
+		c->r->outs[idx].mix1 = mix1;
 		c->r->outs[idx].from_start = (uint32_t)from_start;
 		c->r->outs[idx].n_from = (uint32_t)n_from;
 		if (!trace_classify(c, idx, why))
@@ -334,20 +339,49 @@ static unsigned mix_opts(const struct trace_params *p, enum coinjoin_kind cj)
 	return TAINT_TX_MIX;
 }
 
+/* Records tx's verdict when it is a mix or a possible mix: *mix1 is its
+ * index + 1 in the result's mixes (0 when not), *cj the kind it is
+ * crossed as (a mix only). */
+static bool judge_tx(struct trace_ctx *c, uint32_t *mix1, enum coinjoin_kind *cj,
+		     const struct idx_tx *tx, const char **why)
+{
+	struct trace_result *r = c->r;
+	struct trace_mix *m;
+
+	*mix1 = 0;
+	*cj = COINJOIN_NONE;
+	if (tx->n_in < 2 || tx->n_out < 2)
+		return true;
+	if (!trace_grow((void **)&r->mixes, &c->mixes_cap, r->n_mixes + 1, sizeof(*r->mixes)))
+		return (*why = "out of memory"), false;
+	m = &r->mixes[r->n_mixes];
+	if (!trace_coinjoin(c, &m->cj, &m->recorded, tx, why))
+		return false;
+	if (m->cj.verdict == COINJOIN_NOT)
+		return true;
+	m->txnum = tx->txnum;
+	m->height = tx->height;
+	m->txid = tx->txid;
+	*mix1 = (uint32_t)++r->n_mixes;
+	if (m->cj.verdict == COINJOIN_MIX)
+		*cj = m->cj.kind;
+	return true;
+}
+
 static bool run_tx_body(struct trace_ctx *c, const struct idx_tx *tx, const char **why)
 {
 	struct trace_result *r = c->r;
 	const struct taint_tx_result *res;
-	enum coinjoin_kind cj = COINJOIN_NONE;
+	enum coinjoin_kind cj;
 	size_t n_from, from_start = r->n_from;
-	uint32_t hop;
+	uint32_t hop, mix1;
 
-	if (!scratch(c, tx->n_in, tx->n_out) || !gather_inputs(c, tx, &hop, &n_from))
+	if (!trace_scratch(c, tx->n_in, tx->n_out) || !gather_inputs(c, tx, &hop, &n_from))
 		return (*why = "out of memory"), false;
 	if (n_from == 0)
 		return true;
 	r->n_from += n_from;
-	if (tx->n_in >= 2 && tx->n_out >= 2 && !trace_coinjoin(c, &cj, tx, why))
+	if (!judge_tx(c, &mix1, &cj, tx, why))
 		return false;
 	for (uint32_t o = 0; o < tx->n_out; o++)
 		c->outv[o] = tx->out[o].value;
@@ -362,7 +396,7 @@ static bool run_tx_body(struct trace_ctx *c, const struct idx_tx *tx, const char
 		o->st = NULL;
 	}
 	r->n_txs++;
-	return new_outputs(c, tx, res, hop, from_start, n_from, cj, why);
+	return new_outputs(c, tx, res, hop, from_start, n_from, cj, mix1, why);
 }
 
 static bool run_tx(struct trace_ctx *c, uint64_t txnum, const char **why)
@@ -478,7 +512,7 @@ bool trace_run(struct trace_result *out, struct store *st, enum network net,
 	c.net = net;
 	c.r = out;
 	taint_ctx_init(&c.taint);
-	ok = pass(&c, seeds, n_seeds, why);
+	ok = pass(&c, seeds, n_seeds, why) && trace_demix(&c, why);
 	ctx_release(&c);
 	if (!ok) {
 		trace_result_release(out);
@@ -507,5 +541,8 @@ void trace_result_release(struct trace_result *r)
 	free(r->from);
 	free(r->ents);
 	free(r->notes);
+	free(r->mixes);
+	free(r->links);
+	free(r->refs);
 	memset(r, 0, sizeof(*r));
 }

@@ -2,6 +2,7 @@
  * a sweep, dust, unspent, the limits; and the CoinJoin check of a tx. */
 #include "trace_int.h"
 #include "proceeds/attrib.h"
+#include "proceeds/cluster_query.h"
 #include "proceeds/index_query.h"
 
 #include <stdlib.h>
@@ -158,8 +159,8 @@ static bool is_collecting(struct trace_ctx *c, bool *yes, uint64_t addr, uint64_
  * (is_collecting). A spend paying only one-time addresses of the entity
  * is a payment into it: those addresses are the exits, reached by
  * following the spend (docs/trace-format.md). */
-static bool sweep_into(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
-		       const struct idx_tx *tx, const char **why)
+bool trace_sweep_into(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+		      const struct idx_tx *tx, const char **why)
 {
 	bool collecting = false;
 
@@ -185,31 +186,66 @@ static bool sweep_into(struct trace_ctx *c, int64_t *ent, struct attrib_via *via
 	return true;
 }
 
-static bool sweep_check(struct trace_ctx *c, size_t i, const struct idx_spend *sp,
-			const char **why)
+/* The spend sp of a traced output: a sweep into *ent (else -1)? */
+static bool spend_sweeps(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+			 struct hash256 *txid, const struct idx_spend *sp, const char **why)
 {
 	struct idx_tx tx;
 	bool found, ok;
-	int64_t ent;
-	struct attrib_via via;
 
 	if (!idxq_tx(c->st, &tx, &found, sp->txnum, why))
 		return false;
 	if (!found)
 		return (*why = "a spent-by link names a transaction missing from the index"), false;
-	ok = sweep_into(c, &ent, &via, &tx, why);
-	if (ok && ent >= 0) {
+	ok = trace_sweep_into(c, ent, via, &tx, why);
+	*txid = tx.txid;
+	idx_tx_release(&tx);
+	return ok;
+}
+
+static bool sweep_check(struct trace_ctx *c, size_t i, const struct idx_spend *sp,
+			const char **why)
+{
+	struct hash256 txid;
+	int64_t ent;
+	struct attrib_via via;
+
+	if (!spend_sweeps(c, &ent, &via, &txid, sp, why))
+		return false;
+	if (ent >= 0) {
 		struct trace_out *o = &c->r->outs[i];
 		o->status = TRACE_EXIT;
 		o->entity = (uint32_t)ent;
 		o->basis = TRACE_BASIS_INFERRED;
 		o->via = via;
 		o->has_sweep = true;
-		o->sweep_txid = tx.txid;
+		o->sweep_txid = txid;
 		o->sweep_height = sp->height;
 	}
-	idx_tx_release(&tx);
-	return ok;
+	return true;
+}
+
+bool trace_deposit_entity(struct trace_ctx *c, int64_t *ent, uint64_t txnum,
+			  uint32_t vout, uint64_t addr, const char **why)
+{
+	struct attrib_via via;
+	struct idx_spend sp;
+	struct hash256 txid;
+	bool spent;
+
+	*ent = -1;
+	if (!c->r->params.stop_mask)
+		return true;
+	if (!entity_of(c, ent, &via, addr, why))
+		return false;
+	if (is_stop(c, *ent))
+		return true;
+	*ent = -1;
+	if (!idxq_spent(c->st, &sp, &spent, txnum, vout, why))
+		return false;
+	if (!spent || sp.height > c->r->tip.height)
+		return true;
+	return spend_sweeps(c, ent, &via, &txid, &sp, why);
 }
 
 /* ---- settling ---- */
@@ -326,12 +362,12 @@ static bool rebuild_script(struct trace_ctx *c, uint8_t out[42], uint32_t *len,
 	return true;
 }
 
-bool trace_coinjoin(struct trace_ctx *c, enum coinjoin_kind *kind,
-		    const struct idx_tx *tx, const char **why)
+/* coinjoin_detect on the inputs' owner keys (no clustering). */
+static bool detect_by_keys(struct trace_ctx *c, struct coinjoin_result *res,
+			   const struct idx_tx *tx, const char **why)
 {
 	struct tx t = { .n_in = tx->n_in, .n_out = tx->n_out, .in = c->cj_in, .out = c->cj_out };
 	struct coinjoin_view v = { &t, c->cji, tx->height, c->net };
-	struct coinjoin_result res;
 	uint8_t key[SCRIPT_KEY_MAX], script[42];
 	size_t klen;
 	uint32_t len;
@@ -355,8 +391,45 @@ bool trace_coinjoin(struct trace_ctx *c, enum coinjoin_kind *kind,
 		}
 		c->cj_out[o] = (struct tx_out){ tx->out[o].value, c->cj_script[o], len };
 	}
-	if (!coinjoin_detect(&res, &v, why))
+	return coinjoin_detect(res, &v, why);
+}
+
+/* Whether a clustering that judged mixes covers txnum (meta read once). */
+static bool cluster_covers(struct trace_ctx *c, bool *yes, uint64_t txnum,
+			   const char **why)
+{
+	struct cluster_meta m;
+	bool found;
+
+	if (!c->cl_read) {
+		if (!cluster_meta_read(c->st, &m, &found, why))
+			return false;
+		c->cl_read = true;
+		c->cl_judged = found && m.coinjoin_skip;
+		c->cl_next_txnum = found ? m.next_txnum : 0;
+	}
+	*yes = c->cl_judged && txnum < c->cl_next_txnum;
+	return true;
+}
+
+bool trace_coinjoin(struct trace_ctx *c, struct coinjoin_result *res, bool *recorded,
+		    const struct idx_tx *tx, const char **why)
+{
+	bool found;
+
+	*recorded = false;
+	if (!cluster_covers(c, recorded, tx->txnum, why))
 		return false;
-	*kind = res.kind;
+	if (!*recorded)
+		return detect_by_keys(c, res, tx, why);
+	/* The build records mixes and possible mixes only: no record is its
+	 * "not a mix" (one prior owner, or no join's shape). */
+	if (!cluster_mix_get(c->st, res, &found, tx->txnum, why))
+		return false;
+	if (!found) {
+		memset(res, 0, sizeof(*res));
+		res->n_in = tx->n_in;
+		res->n_out = tx->n_out;
+	}
 	return true;
 }

@@ -1,5 +1,5 @@
-/* Internal to the trace engine (tracer/trace.c, tracer/trace_classify.c):
- * the run context and the helpers both files share. */
+/* Internal to the trace engine (tracer/trace.c, tracer/trace_classify.c,
+ * tracer/trace_demix.c): the run context and the helpers they share. */
 #ifndef PROCEEDS_TRACE_INT_H
 #define PROCEEDS_TRACE_INT_H
 
@@ -40,11 +40,21 @@ struct trace_ctx {
 	uint8_t (*cj_script)[42];
 	size_t in_cap, out_cap;
 	const char *err;         /* why, when a helper fails */
+	/* the clustering's coverage, read once (trace_coinjoin) */
+	bool cl_read, cl_judged;
+	uint64_t cl_next_txnum;
+	size_t mixes_cap, links_cap, refs_cap;
 };
 
 /* Grows *p (elements of size el) to hold at least need; false when memory
  * runs out. */
 bool trace_grow(void **p, size_t *cap, size_t need, size_t el)
+	__attribute__((warn_unused_result));
+
+/* Room in the per-transaction scratch (in, outv, cji, cj_in, cj_out,
+ * cj_script) for n_in inputs and n_out outputs; false when memory runs
+ * out. */
+bool trace_scratch(struct trace_ctx *c, size_t n_in, size_t n_out)
 	__attribute__((warn_unused_result));
 
 bool trace_heap_push(struct trace_ctx *c, uint64_t txnum)
@@ -63,9 +73,31 @@ bool trace_block_time(struct trace_ctx *c, uint32_t *time, uint32_t height,
 bool trace_note(struct trace_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), warn_unused_result));
 
-/* Whether the tx is a detected CoinJoin (kind into *kind). */
-bool trace_coinjoin(struct trace_ctx *c, enum coinjoin_kind *kind,
+/* The CoinJoin verdict of tx: the one `cluster build` recorded when the
+ * clustering judged mixes and covers tx (*recorded true; no record there
+ * means "not a mix"), else coinjoin_detect's on the inputs' keys. */
+bool trace_coinjoin(struct trace_ctx *c, struct coinjoin_result *res, bool *recorded,
 		    const struct idx_tx *tx, const char **why)
+	__attribute__((warn_unused_result));
+
+/* outs[] index + 1 of txnum:vout, 0 when it is not a traced output. */
+uint32_t trace_find(const struct trace_ctx *c, uint64_t txnum, uint32_t vout);
+
+/* *ent: the stop-category entity (index into the result's ents) whose
+ * deposit address txnum:vout (paying addr) is, tagged or swept into it
+ * later (the exit rule of docs/trace-format.md); -1 when none. */
+bool trace_deposit_entity(struct trace_ctx *c, int64_t *ent, uint64_t txnum,
+			  uint32_t vout, uint64_t addr, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Whether tx is a sweep into a stop-category entity (*ent >= 0). */
+bool trace_sweep_into(struct trace_ctx *c, int64_t *ent, struct attrib_via *via,
+		      const struct idx_tx *tx, const char **why)
+	__attribute__((warn_unused_result));
+
+/* After the pass: the links after every mix crossed (trace_link), and the
+ * outputs reached through a linked postmix output (trace_out.linked). */
+bool trace_demix(struct trace_ctx *c, const char **why)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -175,6 +175,41 @@ static json_t *seed_json(struct jctx *j, const struct trace_out *o)
 	return s;
 }
 
+/* The verdict of a mix or possible mix and how the models crossed it. */
+static json_t *coinjoin_json(const struct trace_result *r, const struct trace_mix *m)
+{
+	char text[256];
+	const char *rule = "followed as an ordinary payment (a possible mix is not crossed as a mix)";
+
+	if (m->cj.verdict == COINJOIN_MIX)
+		rule = r->params.coinjoin_rule == TRACE_CJ_HAIRCUT ? "haircut across the mix"
+								   : "each model's own rule across the mix";
+	coinjoin_describe(text, sizeof(text), &m->cj);
+	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:s}",
+			 "kind", coinjoin_kind_name(m->cj.kind),
+			 "verdict", coinjoin_verdict_name(m->cj.verdict),
+			 "confidence", (json_int_t)m->cj.confidence, "description", text,
+			 "denomination", (json_int_t)m->cj.denomination,
+			 "count", (json_int_t)m->cj.count, "owners", (json_int_t)m->cj.owners,
+			 "judged_by", m->recorded ? "cluster build" : "keys only", "rule", rule);
+}
+
+/* bound_min (the least any model run gives) and bound_max (poison: the
+ * whole value) of a row reached through a mix; null for the others. */
+static void put_bounds(const struct trace_result *r, json_t *x, bool mixed,
+		       const uint64_t *v, uint64_t value)
+{
+	uint64_t mn = UINT64_MAX;
+
+	for (unsigned m = 0; m < TAINT_MODEL_COUNT; m++)
+		if ((r->params.models & TAINT_MODEL_BIT(m)) && v[m] < mn)
+			mn = v[m];
+	if (r->params.models & TAINT_MODEL_BIT(TAINT_POISON))
+		value = v[TAINT_POISON];
+	json_object_set_new(x, "bound_min", mixed ? json_integer((json_int_t)mn) : json_null());
+	json_object_set_new(x, "bound_max", mixed ? json_integer((json_int_t)value) : json_null());
+}
+
 static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 {
 	const struct trace_result *r = j->r;
@@ -185,10 +220,8 @@ static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 		const struct trace_out *f = &r->outs[r->from[o->from_start + k]];
 		json_array_append_new(from, outpoint_json(&f->txid, f->vout));
 	}
-	if (o->coinjoin != COINJOIN_NONE)
-		cj = json_pack("{s:s, s:s}", "kind", coinjoin_kind_name(o->coinjoin),
-			       "rule", r->params.coinjoin_rule == TRACE_CJ_HAIRCUT ?
-			       "haircut across the mix" : "each model's own rule across the mix");
+	if (o->mix1)
+		cj = coinjoin_json(r, &r->mixes[o->mix1 - 1]);
 	hash256_to_hex(hex, &o->txid);
 	json_object_set_new(h, "outpoint", outpoint_json(&o->txid, o->vout));
 	json_object_set_new(h, "txid", json_string(hex));
@@ -202,6 +235,7 @@ static json_t *hop_json(struct jctx *j, const struct trace_out *o)
 	json_object_set_new(h, "basis", json_string(o->coinjoin != COINJOIN_NONE ? "coinjoin" : "fact"));
 	json_object_set_new(h, "coinjoin", cj);
 	json_object_set_new(h, "through_mix", json_boolean(o->mixed));
+	json_object_set_new(h, "post_mix_linked", json_boolean(o->linked));
 	json_object_set_new(h, "status", json_string(trace_status_name(o->status)));
 	return h;
 }
@@ -257,6 +291,8 @@ static json_t *exit_json(struct jctx *j, const struct trace_out *o)
 	json_object_set_new(x, "basis", json_string(o->basis == TRACE_BASIS_TAGGED ? "tagged" : "inferred"));
 	json_object_set_new(x, "evidence", evidence(e, o));
 	json_object_set_new(x, "through_mix", json_boolean(o->mixed));
+	put_bounds(j->r, x, o->mixed, o->traced, o->value);
+	json_object_set_new(x, "post_mix_linked", json_boolean(o->linked));
 	json_object_set_new(x, "sweep_txid", o->has_sweep ? hash_json(&o->sweep_txid) : json_null());
 	if (o->has_sweep) {
 		json_object_set_new(x, "sweep_height", json_integer(o->sweep_height));
@@ -315,6 +351,10 @@ static void entity_add(json_t *e, const json_t *x)
 		seen |= addr && strcmp(json_string_value(v), addr) == 0;
 	if (json_is_true(json_object_get(x, "through_mix")))
 		json_object_set(e, "through_mix", json_true());
+	if (json_is_true(json_object_get(x, "post_mix_linked")))
+		json_object_set(e, "post_mix_linked", json_true());
+	json_object_set_new(e, "bound_max", json_integer(json_integer_value(json_object_get(e, "bound_max")) +
+						       json_integer_value(json_object_get(x, "value"))));
 	if (addr && !seen)
 		json_array_append_new(d, json_string(addr));
 	if (time < json_integer_value(json_object_get(e, "first_time"))) {
@@ -332,12 +372,12 @@ static json_t *entity_new(const json_t *x)
 
 	json_object_foreach(json_object_get(x, "traced"), k, v)
 		json_object_set_new(t, k, json_integer(0));
-	return json_pack("{s:O, s:O, s:o, s:i, s:i, s:[], s:I, s:s, s:b}",
+	return json_pack("{s:O, s:O, s:o, s:i, s:i, s:[], s:I, s:s, s:b, s:n, s:i, s:b}",
 			 "entity", json_object_get(x, "entity"),
 			 "category", json_object_get(x, "category"), "traced", t,
 			 "min", 0, "max", 0, "deposit_addresses",
 			 "first_time", (json_int_t)INT64_MAX, "first_time_utc", "",
-			 "through_mix", 0);
+			 "through_mix", 0, "bound_min", "bound_max", 0, "post_mix_linked", 0);
 }
 
 static int cmp_entity(const void *a, const void *b)
@@ -363,6 +403,9 @@ static void entity_range(const struct trace_result *r, json_t *e)
 	min_max(r, v, &mn, &mx);
 	json_object_set_new(e, "min", json_integer((json_int_t)mn));
 	json_object_set_new(e, "max", json_integer((json_int_t)mx));
+	/* bound_max summed the exits' values: poison's figure */
+	put_bounds(r, e, json_is_true(json_object_get(e, "through_mix")), v,
+		   (uint64_t)json_integer_value(json_object_get(e, "bound_max")));
 }
 
 static json_t *entities_json(const struct trace_result *r, const json_t *exits)
@@ -420,9 +463,56 @@ static json_t *unspent_json(struct jctx *j)
 		json_object_set_new(u, "height", json_integer(v[i]->height));
 		json_object_set_new(u, "traced", traced_json(r, v[i]->traced));
 		json_object_set_new(u, "through_mix", json_boolean(v[i]->mixed));
+		put_bounds(r, u, v[i]->mixed, v[i]->traced, v[i]->value);
+		json_object_set_new(u, "post_mix_linked", json_boolean(v[i]->linked));
 		json_array_append_new(arr, u);
 	}
 	free(v);
+	return arr;
+}
+
+static json_t *rate_json(enum trace_link_kind k)
+{
+	const struct trace_link_rate *t = trace_link_rate(k);
+
+	return json_pack("{s:I, s:I, s:I, s:s}", "links", (json_int_t)t->links,
+			 "same_owner", (json_int_t)t->same_owner,
+			 "criminal", (json_int_t)t->criminal, "measured_on", t->measured_on);
+}
+
+static json_t *link_json(struct jctx *j, const struct trace_link *l)
+{
+	const struct trace_result *r = j->r;
+	json_t *x = json_object(), *ops = json_array(), *pay = json_array(), *with = json_array();
+
+	for (uint32_t i = l->ref_start; i < l->ref_start + l->n_ref; i++) {
+		const struct trace_link_ref *f = &r->refs[i];
+		json_array_append_new(f->role == TRACE_REF_POSTMIX ? ops :
+				      f->role == TRACE_REF_PAYMENT ? pay : with,
+				      outpoint_json(&f->txid, f->vout));
+	}
+	json_object_set_new(x, "heuristic", json_string(trace_link_kind_name(l->kind)));
+	json_object_set_new(x, "mix_txid", hash_json(&r->mixes[l->mix].txid));
+	json_object_set_new(x, "outpoints", ops);
+	json_object_set_new(x, "value", json_integer((json_int_t)l->value));
+	json_object_set_new(x, "txid", hash_json(&l->txid));
+	put_block(j, x, l->height, true);
+	json_object_set_new(x, "with", with);
+	json_object_set_new(x, "payments", pay);
+	json_object_set_new(x, "address", l->kind == TRACE_LINK_SAME_DEPOSIT ?
+			    addr_json(j, l->addr) : json_null());
+	json_object_set_new(x, "entity", l->entity != UINT32_MAX ?
+			    json_string(r->ents[l->entity].label) : json_null());
+	json_object_set_new(x, "precision", rate_json(l->kind));
+	return x;
+}
+
+static json_t *links_json(struct jctx *j)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < j->r->n_links; i++)
+		json_array_append_new(arr, link_json(j, &j->r->links[i]));
 	return arr;
 }
 
@@ -462,6 +552,7 @@ static json_t *body(struct jctx *j, const struct trace_request *q)
 	json_object_set_new(o, "exits", exits);
 	json_object_set_new(o, "entities", entities_json(r, exits));
 	json_object_set_new(o, "unspent", unspent_json(j));
+	json_object_set_new(o, "post_mix_links", links_json(j));
 	json_object_set_new(o, "totals", totals_json(r));
 	for (size_t i = 0; i < r->n_notes; i++)
 		json_array_append_new(notes, json_string(r->notes[i]));

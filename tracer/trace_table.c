@@ -31,6 +31,24 @@ static void per_model(FILE *f, const json_t *traced)
 	fputc('\n', f);
 }
 
+/* A row reached through a mix: the range proceeds states there. */
+static void behind_mix(FILE *f, const json_t *x, const char *indent)
+{
+	const json_t *lo = json_object_get(x, "bound_min"), *hi = json_object_get(x, "bound_max");
+
+	if (!json_is_true(json_object_get(x, "through_mix")))
+		return;
+	fprintf(f, "%sbehind a CoinJoin: ", indent);
+	if (json_is_integer(lo) && json_is_integer(hi)) {
+		range(f, json_integer_value(lo), json_integer_value(hi));
+		fputs(" (the least any model gives - poison); ", f);
+	}
+	fputs("beyond a mix amounts are inference: poison is the bound (docs/taint-models.md)\n", f);
+	if (json_is_true(json_object_get(x, "post_mix_linked")))
+		fprintf(f, "%sreached through a postmix output linked after the mix (see below)\n",
+			indent);
+}
+
 static void entities(FILE *f, const json_t *t)
 {
 	const json_t *ents = json_object_get(t, "entities"), *e;
@@ -49,9 +67,7 @@ static void entities(FILE *f, const json_t *t)
 			json_array_size(json_object_get(e, "deposit_addresses")) == 1 ? "" : "es",
 			json_string_value(json_object_get(e, "first_time_utc")));
 		per_model(f, json_object_get(e, "traced"));
-		if (json_is_true(json_object_get(e, "through_mix")))
-			fputs("   behind a CoinJoin: the models' range is a presumption there, "
-			      "poison the bound (docs/taint-models.md)\n", f);
+		behind_mix(f, e, "   ");
 	}
 }
 
@@ -70,6 +86,37 @@ static void still_at(FILE *f, const json_t *t)
 		fprintf(f, "  %s %s\n   ", json_string_value(json_object_get(x, "outpoint")),
 			a ? a : "(no address)");
 		per_model(f, json_object_get(x, "traced"));
+		behind_mix(f, x, "   ");
+	}
+}
+
+/* post_mix_links: evidence after a mix, with each heuristic's precision. */
+static void links(FILE *f, const json_t *t)
+{
+	const json_t *l = json_object_get(t, "post_mix_links"), *x;
+	char a[AMOUNT_STRLEN];
+	size_t i;
+
+	if (json_array_size(l) == 0)
+		return;
+	fprintf(f, "\nLinked after the mix (%zu; evidence, the amounts above do not use it):\n",
+		json_array_size(l));
+	json_array_foreach(l, i, x) {
+		const json_t *p = json_object_get(x, "precision");
+		fprintf(f, "  %s: %zu postmix output%s (%s BTC) of mix %.16s..., by %s\n",
+			json_string_value(json_object_get(x, "heuristic")),
+			json_array_size(json_object_get(x, "outpoints")),
+			json_array_size(json_object_get(x, "outpoints")) == 1 ? "" : "s",
+			btc(a, json_integer_value(json_object_get(x, "value"))),
+			json_string_value(json_object_get(x, "mix_txid")),
+			json_string_value(json_object_get(x, "txid")));
+		if (json_integer_value(json_object_get(p, "links")) == 0)
+			fputs("   precision: not measured (no such link on the simulator)\n", f);
+		else
+			fprintf(f, "   precision: %lld of %lld links the criminal's, %lld of one owner\n",
+				(long long)json_integer_value(json_object_get(p, "criminal")),
+				(long long)json_integer_value(json_object_get(p, "links")),
+				(long long)json_integer_value(json_object_get(p, "same_owner")));
 	}
 }
 
@@ -88,6 +135,7 @@ void trace_table(FILE *f, const json_t *t)
 		json_array_size(json_object_get(t, "hops")));
 	entities(f, t);
 	still_at(f, t);
+	links(f, t);
 	fprintf(f, "\nTotals:\n");
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		fprintf(f, "  %-9s", parts[i]);

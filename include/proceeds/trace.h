@@ -99,7 +99,12 @@ struct trace_out {
 	enum trace_status status;
 	uint64_t traced[TAINT_MODEL_COUNT];
 	bool mixed;             /* some taint crossed a CoinJoin (sticky) */
-	enum coinjoin_kind coinjoin; /* of the tx that made this output */
+	enum coinjoin_kind coinjoin; /* of the tx that made this output, when
+				      * crossed as a mix (verdict "mix") */
+	uint32_t mix1;          /* trace_result.mixes[mix1 - 1]: the verdict of
+				 * the tx that made this output (0: not a mix) */
+	bool linked;            /* reached through a postmix output that a
+				 * trace_link names (sticky) */
 	uint32_t from_start, n_from; /* trace_result.from[]: tainted inputs */
 	/* For an exit: */
 	uint32_t entity;        /* index into trace_result.ents */
@@ -123,6 +128,70 @@ enum trace_part {
 };
 #define TRACE_PART_COUNT 5
 
+/* A transaction the trace ran that a CoinJoin verdict calls a mix or a
+ * possible mix. Only "mix" is crossed as a mix (the flag "through a mix");
+ * a possible mix (a PayJoin-like payment) is followed as a payment and
+ * listed. */
+struct trace_mix {
+	uint64_t txnum;
+	uint32_t height;
+	struct hash256 txid;
+	struct coinjoin_result cj;
+	bool recorded;          /* the verdict `cluster build` recorded (owners
+				 * judged by the clustering), not keys only */
+};
+
+/* Demixing heuristics: postmix outputs of a mix the trace crossed, shown
+ * to have one owner by what happened to them later. Evidence, not a merge:
+ * the models' amounts do not change (docs/taint-models.md). */
+enum trace_link_kind {
+	TRACE_LINK_CO_SPEND,    /* >= 2 postmix outputs spent in one tx */
+	TRACE_LINK_WITH_CRIMINAL, /* spent with tainted coins not from a mix */
+	TRACE_LINK_SAME_DEPOSIT,  /* >= 2 postmix outputs paid, in separate
+				   * txs, into one deposit address */
+};
+#define TRACE_LINK_KIND_COUNT 3
+/* "co-spend", "with-criminal-coins", "same-deposit". */
+const char *trace_link_kind_name(enum trace_link_kind k);
+
+/* A heuristic's precision as measured on the simulator's truth (the one
+ * table is in tracer/trace_demix.c; bench/bench_demix.sh measures it). */
+struct trace_link_rate {
+	uint32_t links;         /* links found */
+	uint32_t same_owner;    /* of which every linked output had one owner */
+	uint32_t criminal;      /* of which every linked output was the criminal's */
+	const char *measured_on;
+};
+/* Static. */
+const struct trace_link_rate *trace_link_rate(enum trace_link_kind k);
+
+/* What a link names besides the mix: the postmix outputs linked, the
+ * payments into the deposit address (same-deposit), the criminal's coins
+ * spent with them (with-criminal-coins). */
+enum trace_ref_role {
+	TRACE_REF_POSTMIX,
+	TRACE_REF_PAYMENT,
+	TRACE_REF_WITH,
+};
+struct trace_link_ref {
+	enum trace_ref_role role;
+	struct hash256 txid;
+	uint32_t vout;
+	uint64_t value;
+};
+
+struct trace_link {
+	enum trace_link_kind kind;
+	uint32_t mix;           /* index into trace_result.mixes */
+	struct hash256 txid;    /* the linking tx (same-deposit: the last payment) */
+	uint64_t txnum;
+	uint32_t height;
+	uint64_t addr;          /* same-deposit: the address paid */
+	uint32_t entity;        /* same-deposit: its entity (trace_result.ents) */
+	uint64_t value;         /* Σ the linked postmix outputs' values */
+	uint32_t ref_start, n_ref;  /* trace_result.refs[] */
+};
+
 /* The result. Everything owned; trace_result_release frees it. outs[]
  * holds the seeds first (in the order given), then the hops in chain
  * order (txnum, then vout). */
@@ -140,10 +209,20 @@ struct trace_result {
 	char **notes;
 	size_t n_notes;
 	uint64_t n_txs;         /* transactions the engine ran */
+	struct trace_mix *mixes;  /* in chain order */
+	size_t n_mixes;
+	struct trace_link *links; /* by mix, then linking tx, then kind */
+	size_t n_links;
+	struct trace_link_ref *refs;
+	size_t n_refs;
 };
 void trace_result_release(struct trace_result *r);
 
-/* Runs a trace on the index store st (its tags too) up to tip. seeds
+/* Runs a trace on the index store st (its tags too) up to tip. A
+ * transaction's CoinJoin verdict is the one `cluster build` recorded when
+ * the clustering covers it (cluster_mix_get), else coinjoin_detect's on
+ * the inputs' keys. After the pass, the postmix outputs of every mix
+ * crossed are examined one hop on (trace_link). seeds
  * must name existing outputs (trace_spec.h resolves them) and no outpoint
  * twice. On success *out is filled (release it). False with *why (may point
  * to a thread-local buffer) on an I/O error, a damaged record, a seed that
