@@ -3,6 +3,7 @@
 #include "proceeds/sim.h"
 #include "proceeds/simcrime.h"
 #include "proceeds/simmix.h"
+#include "proceeds/simvariant.h"
 #include "proceeds/simworld.h"
 
 #include <jansson.h>
@@ -38,7 +39,7 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	e->chain.sign = e->sign;
 	return world_init(e) &&
 	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
-	       (opt->n_scenarios == 0 || crime_init(e));
+	       (opt->n_scenarios == 0 || crime_init(e)) && variant_init(e);
 }
 
 static void econ_close(struct econ *e)
@@ -46,6 +47,7 @@ static void econ_close(struct econ *e)
 	const char *why;
 	(void)!simchain_close(&e->chain, &why);
 	crime_release(e);
+	variant_release(e);
 	mix_release(e);
 	world_release(e);
 	for (uint32_t i = 0; i < e->n_ent && e->ent; i++) {
@@ -82,7 +84,7 @@ static unsigned progress_permille(const struct econ *e)
 static bool economic_block(struct econ *e)
 {
 	uint64_t want = simrng_range(&e->rng, 150, 450), start = e->txs;
-	if (!world_block_start(e))
+	if (!world_block_start(e) || !variant_block(e))
 		return false;
 	for (uint64_t steps = 0; steps < want * 4 && e->txs - start < want; steps++) {
 		if (e->opt.target_txs && e->txs >= e->opt.target_txs)
@@ -169,6 +171,8 @@ static json_t *generator_json(const struct econ *e)
 		json_object_set_new(g, "xor", json_true());
 	if (e->opt.rev)
 		json_object_set_new(g, "rev", json_true());
+	if (e->opt.mix_variants)
+		json_object_set_new(g, "mix_variants", json_true());
 	return g;
 }
 
@@ -239,7 +243,7 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		return false;
 	}
 	fputs("\n],\n", f);
-	if (!mix_truth(e, f, why)) {
+	if (!mix_truth(e, f, why) || !variant_truth(e, f, why)) {
 		fclose(f);
 		return false;
 	}
@@ -305,6 +309,7 @@ static void fill_summary(struct sim_summary *s, const struct econ *e, json_t *cr
 	s->inputs = e->inputs, s->outputs = e->outputs;
 	s->stale_blocks = e->chain.stale;
 	s->coinjoins = e->coinjoins, s->tx0s = e->tx0s, s->payjoins = e->payjoins;
+	variant_counts(e, &s->mix_variants, &s->lookalikes);
 	s->stats = e->opt.stats;
 	s->paid_outputs = e->stats.outputs, s->reused_outputs = e->stats.reused;
 	json_array_foreach(crimes, i, crime) {

@@ -3,6 +3,7 @@
 #include "proceeds/simmix.h"
 #include "proceeds/simworld.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -10,14 +11,8 @@
 
 #define WP_USERS 5
 #define WS_MAX_IN 60
-#define WS_MAX_PEOPLE 40
-#define WS_OUTS_EACH 6
-
-struct mix_stream {
-	FILE *f;
-	uint64_t n;
-	const char *name;
-};
+#define WS_MAX_PEOPLE MIX_WS_MAX_PEOPLE
+#define WS_OUTS_EACH MIX_WS_OUTS_EACH
 
 struct sim_mix {
 	uint32_t coordinator;
@@ -30,10 +25,27 @@ struct sim_mix {
 
 static const char *const stream_names[3] = { "coinjoins", "tx0s", "payjoins" };
 
+bool mix_stream_open(struct econ *e, struct mix_stream *s, const char *name)
+{
+	char part[64];
+	snprintf(part, sizeof(part), ".%s.part", name);
+	s->name = name;
+	s->n = 0;
+	s->f = simwriter_file(e->out, part, &e->why);
+	return s->f != NULL;
+}
+
+void mix_stream_row(struct mix_stream *s, json_t *j)
+{
+	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(s->f, "%s%s", s->n++ ? ",\n" : "", t ? t : "null");
+	free(t);
+	json_decref(j);
+}
+
 bool mix_init(struct econ *e, unsigned coinjoin_permille, unsigned payjoin_permille)
 {
 	struct sim_mix *m = calloc(1, sizeof(*m));
-	char part[64];
 	if (!m) {
 		e->why = "out of memory";
 		return false;
@@ -41,25 +53,13 @@ bool mix_init(struct econ *e, unsigned coinjoin_permille, unsigned payjoin_permi
 	e->mix = m;
 	m->cj_permille = coinjoin_permille;
 	m->pj_permille = payjoin_permille;
-	for (int i = 0; i < 3; i++) {
-		snprintf(part, sizeof(part), ".%s.part", stream_names[i]);
-		m->s[i].name = stream_names[i];
-		m->s[i].f = simwriter_file(e->out, part, &e->why);
-		if (!m->s[i].f)
+	for (int i = 0; i < 3; i++)
+		if (!mix_stream_open(e, &m->s[i], stream_names[i]))
 			return false;
-	}
 	if (!world_add_entity(e, SIM_COORDINATOR, "whirlpool-coordinator", SCRIPT_P2WPKH))
 		return false;
 	m->coordinator = e->n_ent - 1;
 	return true;
-}
-
-static void row(struct mix_stream *s, json_t *j)
-{
-	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fprintf(s->f, "%s%s", s->n++ ? ",\n" : "", t ? t : "null");
-	free(t);
-	json_decref(j);
 }
 
 static json_t *participants(const struct econ *e, const uint32_t *owners, uint32_t n)
@@ -76,7 +76,7 @@ static void note_coinjoin(struct econ *e, const struct hash256 *txid, const char
 {
 	char hex[65];
 	hash256_to_hex(hex, txid);
-	row(&e->mix->s[0], json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:o}",
+	mix_stream_row(&e->mix->s[0], json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:o}",
 		"txid", hex, "height", (json_int_t)e->chain.height, "kind", kind,
 		"denomination", (json_int_t)denom, "inputs", (json_int_t)n_in,
 		"outputs", (json_int_t)n_out, "fee", (json_int_t)fee,
@@ -138,7 +138,7 @@ static int tx0(struct econ *e, struct sim_entity *u, uint64_t pool, uint32_t *pr
 	*premix = u->coins.v[u->coins.n - (paid.change_vout >= 0 ? 1 : 0) - k];
 	char hex[65];
 	hash256_to_hex(hex, &paid.txid);
-	row(&m->s[1], json_pack("{s:s, s:I, s:I, s:I, s:I}", "txid", hex, "height",
+	mix_stream_row(&m->s[1], json_pack("{s:s, s:I, s:I, s:I, s:I}", "txid", hex, "height",
 				(json_int_t)e->chain.height, "entity", (json_int_t)u->id,
 				"pool", (json_int_t)pool, "premix", (json_int_t)k));
 	e->tx0s++;
@@ -208,23 +208,30 @@ static bool output_before(const struct sim_dest *a, const struct sim_dest *b, bo
 	return c ? c < 0 : la < lb;
 }
 
+/* Insertion sorts: a round has at most a few hundred entries. */
+void mix_order(const struct econ *e, uint32_t *in, uint32_t *owners, uint32_t n,
+	       struct sim_dest *dests, uint32_t nd, bool wabisabi)
+{
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && input_before(&e->pool[in[j]],
+							   &e->pool[in[j - 1]], wabisabi); j--) {
+			uint32_t t = in[j], o = owners[j];
+			in[j] = in[j - 1], owners[j] = owners[j - 1];
+			in[j - 1] = t, owners[j - 1] = o;
+		}
+	for (uint32_t i = 1; i < nd; i++)
+		for (uint32_t j = i; j > 0 && output_before(&dests[j], &dests[j - 1], wabisabi); j--) {
+			struct sim_dest t = dests[j];
+			dests[j] = dests[j - 1], dests[j - 1] = t;
+		}
+}
+
 /* Orders the round's inputs (with their owners) and outputs as its
- * coordinator would (insertion sorts: at most 60 and 240 entries). */
+ * coordinator would. */
 static void order_round(struct econ *e, uint32_t n, uint32_t nd, bool wabisabi)
 {
 	struct sim_mix *m = e->mix;
-	for (uint32_t i = 1; i < n; i++)
-		for (uint32_t j = i; j > 0 && input_before(&e->pool[m->in[j]],
-							   &e->pool[m->in[j - 1]], wabisabi); j--) {
-			uint32_t t = m->in[j], o = m->owner_of_in[j];
-			m->in[j] = m->in[j - 1], m->owner_of_in[j] = m->owner_of_in[j - 1];
-			m->in[j - 1] = t, m->owner_of_in[j - 1] = o;
-		}
-	for (uint32_t i = 1; i < nd; i++)
-		for (uint32_t j = i; j > 0 && output_before(&m->dests[j], &m->dests[j - 1], wabisabi); j--) {
-			struct sim_dest t = m->dests[j];
-			m->dests[j] = m->dests[j - 1], m->dests[j - 1] = t;
-		}
+	mix_order(e, m->in, m->owner_of_in, n, m->dests, nd, wabisabi);
 }
 
 static bool whirlpool(struct econ *e)
@@ -318,10 +325,10 @@ static uint32_t split(uint64_t *out, uint64_t v, uint32_t max, uint64_t *left)
  * and the smallest denomination: at a high fee rate a coordinator
  * refuses it (the budget used to wrap around below zero there). */
 static bool ws_add(struct econ *e, uint32_t *n, uint32_t *nd, uint32_t c,
-		   uint32_t owner, uint32_t max_outs)
+		   uint32_t owner, uint32_t max_outs, uint64_t in_vb)
 {
 	struct sim_mix *m = e->mix;
-	uint64_t cost = e->feerate * (68 + 43 * (uint64_t)max_outs + 12);
+	uint64_t cost = e->feerate * (in_vb + 43 * (uint64_t)max_outs + 12);
 	uint64_t parts[MIX_JOIN_OUTS], left;
 	if (e->pool[c].value < cost + denoms[n_denoms - 1])
 		return false;
@@ -332,13 +339,25 @@ static bool ws_add(struct econ *e, uint32_t *n, uint32_t *nd, uint32_t c,
 	return true;
 }
 
+/* What differs between the economy's rounds and --mix-variants' ones:
+ * the outputs' script type (0: each owner's own), the vbytes that bound
+ * an input (for the fee shares), whether the round is listed in
+ * "coinjoins", and the fewest inputs it takes. */
+struct ws_kind {
+	uint8_t type;
+	uint64_t in_vb;
+	bool note;
+	uint32_t min_in;
+};
+
+static const struct ws_kind ws_economy = { 0, 68, true, 15 };
+
 /* Users join until want inputs (first ones already in); 0 when fewer
- * than 15 inputs came, else 1 with the round written. */
+ * than k->min_in inputs came, else 1 with the round written (*fee). */
 static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
-		    struct hash256 *txid)
+		    const struct ws_kind *k, struct hash256 *txid, uint64_t *fee)
 {
 	struct sim_mix *m = e->mix;
-	uint64_t fee;
 	for (int t = 0; t < 400 && n < want && nd + WS_OUTS_EACH <= WS_MAX_PEOPLE * WS_OUTS_EACH; t++) {
 		struct sim_entity *u = random_user(e);
 		int64_t c = coin_at_least(e, u, 200000, true);
@@ -346,20 +365,24 @@ static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
 		for (uint32_t i = 0; i < n && c >= 0; i++)
 			dup |= m->in[i] == (uint32_t)c || m->owner_of_in[i] == u->id;
 		if (c >= 0 && !dup)
-			(void)ws_add(e, &n, &nd, (uint32_t)c, u->id, WS_OUTS_EACH);
+			(void)ws_add(e, &n, &nd, (uint32_t)c, u->id, WS_OUTS_EACH, k->in_vb);
 	}
-	if (n < 15)
+	if (n < k->min_in)
 		return 0; /* nobody wrote anything yet: no round */
-	for (uint32_t i = 0; i < nd; i++)
-		if (!econ_fresh_key(e, &m->dests[i].key, &e->ent[m->dests[i].owner], "postmix"))
+	for (uint32_t i = 0; i < nd; i++) {
+		struct sim_entity *o = &e->ent[m->dests[i].owner];
+		if (!(k->type ? econ_fresh_key_type(e, &m->dests[i].key, o, "postmix", k->type)
+			      : econ_fresh_key(e, &m->dests[i].key, o, "postmix")))
 			return -1;
+	}
 	order_round(e, n, nd, true);
-	int r = econ_pay_joint(e, txid, &fee, m->in, n, m->dests, nd);
+	int r = econ_pay_joint(e, txid, fee, m->in, n, m->dests, nd);
 	if (r <= 0) {
 		e->why = r ? e->why : "internal: a WabiSabi round fell short of its fee";
 		return -1;
 	}
-	note_coinjoin(e, txid, "wabisabi", 0, n, nd, fee);
+	if (k->note)
+		note_coinjoin(e, txid, "wabisabi", 0, n, nd, *fee);
 	return 1;
 }
 
@@ -367,9 +390,10 @@ static bool wabisabi(struct econ *e)
 {
 	uint32_t want = (uint32_t)simrng_range(&e->rng, 15, WS_MAX_IN);
 	struct hash256 txid;
+	uint64_t fee;
 	if (!n_denoms)
 		make_denoms();
-	return ws_round(e, 0, 0, want, &txid) >= 0;
+	return ws_round(e, 0, 0, want, &ws_economy, &txid, &fee) >= 0;
 }
 
 int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *share,
@@ -377,13 +401,13 @@ int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *shar
 {
 	uint32_t want = (uint32_t)simrng_range(&e->rng, 16, 41), nd = 0, n = 0;
 	uint32_t owner = e->pool[coin].owner;
-	uint64_t value = e->pool[coin].value, sum = 0;
+	uint64_t value = e->pool[coin].value, sum = 0, fee;
 	if (!n_denoms)
 		make_denoms();
-	if (!ws_add(e, &n, &nd, coin, owner, MIX_JOIN_OUTS))
+	if (!ws_add(e, &n, &nd, coin, owner, MIX_JOIN_OUTS, ws_economy.in_vb))
 		return 0; /* fees too high for this coin now */
 	uint32_t mine = nd;
-	int r = ws_round(e, n, nd, want, txid);
+	int r = ws_round(e, n, nd, want, &ws_economy, txid, &fee);
 	if (r <= 0)
 		return r;
 	const struct sim_entity *o = &e->ent[owner];
@@ -393,6 +417,26 @@ int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *shar
 	}
 	*n_outs = mine;
 	*share = value - sum;
+	return 1;
+}
+
+int mix_wabisabi_of(struct econ *e, struct mix_round *out, const uint32_t *in,
+		    const uint32_t *owners, uint32_t n, uint8_t type, uint64_t in_vb)
+{
+	const struct ws_kind k = { type, in_vb, false, 2 };
+	uint32_t m_n = 0, nd = 0;
+	assert(n >= 2 && n <= WS_MAX_PEOPLE && type != 0);
+	if (!n_denoms)
+		make_denoms();
+	for (uint32_t i = 0; i < n; i++)
+		if (!ws_add(e, &m_n, &nd, in[i], owners[i], WS_OUTS_EACH, in_vb))
+			return 0; /* nothing written yet */
+	int r = ws_round(e, m_n, nd, m_n, &k, &out->txid, &out->fee);
+	if (r <= 0)
+		return r;
+	out->n_out = nd;
+	for (uint32_t i = 0; i < nd; i++)
+		out->values[i] = e->mix->dests[i].value;
 	return 1;
 }
 
@@ -437,7 +481,7 @@ bool mix_payjoin(struct econ *e, struct sim_entity *u, bool *done)
 	}
 	char hex[65];
 	hash256_to_hex(hex, &txid);
-	row(&m->s[2], json_pack("{s:s, s:I, s:I, s:I, s:I, s:[I, I], s:I}", "txid", hex,
+	mix_stream_row(&m->s[2], json_pack("{s:s, s:I, s:I, s:I, s:I, s:[I, I], s:I}", "txid", hex,
 		"height", (json_int_t)e->chain.height, "payer", (json_int_t)u->id,
 		"payee", (json_int_t)to->id, "amount", (json_int_t)amount,
 		"input_owners", (json_int_t)u->id, (json_int_t)to->id,
@@ -447,28 +491,40 @@ bool mix_payjoin(struct econ *e, struct sim_entity *u, bool *done)
 	return true;
 }
 
-bool mix_truth(struct econ *e, FILE *f, const char **why)
+bool mix_stream_copy(struct econ *e, struct mix_stream *s, FILE *f, const char **why)
 {
 	char buf[65536], path[8700];
 	size_t n;
+	fprintf(f, "\"%s\": [\n", s->name);
+	snprintf(path, sizeof(path), "%s/.%s.part", e->out->tmp, s->name);
+	FILE *in = fflush(s->f) == 0 ? fopen(path, "r") : NULL;
+	if (!in) {
+		*why = strerror(errno);
+		return false;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, f);
+	fclose(in);
+	mix_stream_close(s);
+	remove(path);
+	fputs("\n],\n", f);
+	return true;
+}
+
+void mix_stream_close(struct mix_stream *s)
+{
+	if (s->f)
+		fclose(s->f);
+	s->f = NULL;
+}
+
+bool mix_truth(struct econ *e, FILE *f, const char **why)
+{
 	for (int i = 0; i < 3; i++) {
-		fprintf(f, "\"%s\": [\n", stream_names[i]);
-		if (e->mix) {
-			struct mix_stream *s = &e->mix->s[i];
-			snprintf(path, sizeof(path), "%s/.%s.part", e->out->tmp, s->name);
-			FILE *in = fflush(s->f) == 0 ? fopen(path, "r") : NULL;
-			if (!in) {
-				*why = strerror(errno);
-				return false;
-			}
-			while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-				fwrite(buf, 1, n, f);
-			fclose(in);
-			fclose(s->f);
-			s->f = NULL;
-			remove(path);
-		}
-		fputs("\n],\n", f);
+		if (e->mix && !mix_stream_copy(e, &e->mix->s[i], f, why))
+			return false;
+		if (!e->mix)
+			fprintf(f, "\"%s\": [\n\n],\n", stream_names[i]);
 	}
 	return !ferror(f) || (*why = "write error", false);
 }
@@ -478,8 +534,7 @@ void mix_release(struct econ *e)
 	if (!e->mix)
 		return;
 	for (int i = 0; i < 3; i++)
-		if (e->mix->s[i].f)
-			fclose(e->mix->s[i].f);
+		mix_stream_close(&e->mix->s[i]);
 	free(e->mix);
 	e->mix = NULL;
 }

@@ -49,10 +49,25 @@ static bool parse_fraction(unsigned *permille, const char *s)
 	return *permille <= 1000;
 }
 
+/* The options without a value: 1 when arg is one (and set), else 0. */
+static int parse_flag(struct sim_args *a, const char *arg)
+{
+	static const char *const names[] = { "--force", "--fast-sigs", "--xor", "--rev",
+					     "--stats", "--crime-coinjoin", "--mix-variants" };
+	bool *const flags[] = { &a->force, &a->opt.fast_sigs, &a->opt.xor, &a->opt.rev,
+				&a->opt.stats, &a->opt.crime_coinjoin, &a->opt.mix_variants };
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(arg, names[k]) == 0)
+			return *flags[k] = true, 1;
+	return 0;
+}
+
 static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *bad)
 {
 	const char *v;
 	uint64_t n;
+	if (parse_flag(a, argv[*i]))
+		return 1;
 	if (cli_opt_value(&v, argc, argv, i, "--seed", bad))
 		return *bad || parse_u64(&a->opt.seed, v, 0, UINT64_MAX) ? 1 : -1;
 	if (cli_opt_value(&v, argc, argv, i, "--txs", bad))
@@ -88,10 +103,6 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 		a->opt.threads = (unsigned)n - 1;
 		return 1;
 	}
-	if (strcmp(argv[*i], "--force") == 0)
-		return a->force = true, 1;
-	if (strcmp(argv[*i], "--fast-sigs") == 0)
-		return a->opt.fast_sigs = true, 1;
 	if (cli_opt_value(&v, argc, argv, i, "--profile", bad)) {
 		for (int k = SIM_ERA_2017; k <= SIM_ERA_2024 && !*bad; k++)
 			if (strcmp(v, sim_era_params((enum sim_era)k)->name) == 0)
@@ -104,14 +115,6 @@ static int parse_one(struct sim_args *a, int argc, char **argv, int *i, bool *ba
 		a->opt.forks = (uint32_t)n;
 		return 1;
 	}
-	if (strcmp(argv[*i], "--xor") == 0)
-		return a->opt.xor = true, 1;
-	if (strcmp(argv[*i], "--rev") == 0)
-		return a->opt.rev = true, 1;
-	if (strcmp(argv[*i], "--stats") == 0)
-		return a->opt.stats = true, 1;
-	if (strcmp(argv[*i], "--crime-coinjoin") == 0)
-		return a->opt.crime_coinjoin = true, 1;
 	return 0;
 }
 
@@ -224,6 +227,11 @@ static void print_summary(const struct sim_summary *s, const struct sim_args *a,
 		outs ? 100.0 * (double)s->script_count[SCRIPT_P2SH] / (double)outs : 0.0,
 		outs ? 100.0 * (double)s->script_count[SCRIPT_P2PKH] / (double)outs : 0.0,
 		outs ? 100.0 * (double)s->script_count[SCRIPT_P2TR] / (double)outs : 0.0);
+	if (a->opt.mix_variants)
+		fprintf(stderr, "  variants   %llu mix variants in truth.json mix_variants: %llu mixes, "
+			"%llu look-alikes\n", (unsigned long long)s->mix_variants,
+			(unsigned long long)(s->mix_variants - s->lookalikes),
+			(unsigned long long)s->lookalikes);
 	if (s->crime) {
 		btc(b1, s->seeded), btc(b2, s->cashed_out), btc(b3, s->unspent);
 		btc(b4, s->crime_fees);
@@ -284,6 +292,10 @@ static void print_json(const struct sim_summary *s, const struct sim_args *a)
 		"peak_live_outputs", (json_int_t)s->peak_utxos, "crime", s->crime,
 		"seeded", (json_int_t)s->seeded, "cashed_out", (json_int_t)s->cashed_out,
 		"unspent", (json_int_t)s->unspent, "crime_fees", (json_int_t)s->crime_fees);
+	if (a->opt.mix_variants) {
+		json_object_set_new(j, "mix_variants", json_integer((json_int_t)s->mix_variants));
+		json_object_set_new(j, "lookalikes", json_integer((json_int_t)s->lookalikes));
+	}
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
 	json_decref(j);
@@ -321,7 +333,7 @@ const struct cli_command cmd_simulate = {
 	"                  [--force]\n"
 	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
 	"                  [--fast-sigs] [--threads N] [--profile 2017|2021|2024]\n"
-	"                  [--stats] [--forks N] [--xor] [--rev]\n"
+	"                  [--stats] [--forks N] [--xor] [--rev] [--mix-variants]\n"
 	"                  [--network NET]\n"
 	"  --out DIR        folder to create: blocks/ (blk*.dat), truth.json, tags.csv,\n"
 	"                   case.json, exchange-<name>-deposits.csv (docs/simulate.md);\n"
@@ -351,6 +363,12 @@ const struct cli_command cmd_simulate = {
 	"  --xor            obfuscate blk/rev files with a key in blocks/xor.dat\n"
 	"                   (Core 28's format; the key comes from the seed)\n"
 	"  --rev            write rev*.dat: each block's undo data in Core's format\n"
+	"  --mix-variants   also make, from block 101 on, CoinJoins of every kind\n"
+	"                   (whirlpool, wabisabi, wasabi1, joinmarket, generic,\n"
+	"                   generic-nochange) and single-owner look-alikes (payroll,\n"
+	"                   airdrop, batch-withdrawal, self-split), each in P2PKH,\n"
+	"                   P2SH-P2WPKH, P2WPKH and P2TR, listed in truth.json\n"
+	"                   \"mix_variants\" (\"coinjoins\" keeps the economy's own)\n"
 	"  --stats          print output script-type shares, mean inputs and\n"
 	"                   outputs, address reuse and CoinJoin share on stdout\n"
 	"  --network NET    default regtest, whose minimum proof of work is ground;\n"

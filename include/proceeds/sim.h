@@ -34,6 +34,7 @@ struct sim_summary {
 	uint64_t stale_blocks;     /* --forks */
 	uint64_t inputs, outputs;  /* of non-coinbase transactions */
 	uint64_t coinjoins, tx0s, payjoins;
+	uint64_t mix_variants, lookalikes; /* --mix-variants rows, look-alikes among them */
 	bool stats;                /* the two below were counted (--stats) */
 	uint64_t paid_outputs, reused_outputs; /* outputs to an address paid before */
 };

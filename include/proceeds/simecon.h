@@ -114,12 +114,15 @@ struct sim_options {
 	uint32_t forks;          /* competing branches that lose (stale blocks) */
 	bool xor;                /* obfuscate blk/rev files, write xor.dat */
 	bool rev;                /* write rev*.dat (Core's undo data) */
+	bool mix_variants;       /* CoinJoins of every kind and script type and
+	                          * their look-alikes (simvariant.h) */
 };
 
 struct sim_crime;
 struct sim_world;
 struct sim_signer;
 struct sim_mix;
+struct sim_variant;
 
 /* The whole economy. Heap object owned by the driver. */
 struct econ {
@@ -150,6 +153,7 @@ struct econ {
 	struct sim_world *world; /* the honest actors' state (simworld.c) */
 	struct sim_crime *crime; /* NULL without a scenario */
 	struct sim_mix *mix;     /* CoinJoins and PayJoins (simmix.c) */
+	struct sim_variant *variant; /* --mix-variants (simvariant.c); NULL without */
 	struct simstats stats;   /* with opt.stats */
 	struct simrng fork_rng;  /* --forks draws (not the economy's stream) */
 	uint32_t forks_done;

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <jansson.h>
 #include "proceeds/simecon.h"
 
 /* Adds the coordinator entity and opens the truth streams. coinjoin and
@@ -62,6 +63,65 @@ bool mix_whirlpool_pays(uint64_t feerate);
 int mix_join(struct econ *e, uint32_t coin, struct hash256 *txid, uint64_t *share,
 	     uint32_t outs[MIX_JOIN_OUTS], uint32_t *n_outs)
 	__attribute__((warn_unused_result));
+
+/* A WabiSabi round takes at most this many people, each getting at most
+ * MIX_WS_OUTS_EACH outputs. */
+#define MIX_WS_MAX_PEOPLE 40
+#define MIX_WS_OUTS_EACH 6
+
+/* A round written for someone else's truth (simvariant.h): its txid,
+ * fee, and its outputs' values in vout order. */
+struct mix_round {
+	struct hash256 txid;
+	uint64_t fee;
+	uint32_t n_out;
+	uint64_t values[MIX_WS_MAX_PEOPLE * MIX_WS_OUTS_EACH];
+};
+
+/* A WabiSabi round of exactly the coins in[0..n) (pool indices, spendable;
+ * owners[i] owns in[i], all distinct; 2 <= n <= MIX_WS_MAX_PEOPLE) that
+ * outputs only script type `type` (enum script_type, not 0): each coin,
+ * less its fee share (feerate x (in_vb + 43 per output it may get + 12);
+ * in_vb bounds one input of its type), is split into standard
+ * denominations at fresh keys of its owner (role "postmix"), ordered as
+ * the economy's rounds. Not listed in "coinjoins" (the caller lists it).
+ * Returns 1 when written (*out set), 0 when a coin cannot pay its share
+ * at this fee rate (nothing written), -1 on error (e->why). */
+int mix_wabisabi_of(struct econ *e, struct mix_round *out, const uint32_t *in,
+		    const uint32_t *owners, uint32_t n, uint8_t type, uint64_t in_vb)
+	__attribute__((warn_unused_result));
+
+/* Orders coins in[0..n) (with owners[], moved alike) and dests[0..nd) as
+ * a coordinator does: wabisabi as Wasabi 2 (inputs by value descending,
+ * then outpoint bytes; outputs by value descending, then script bytes),
+ * else BIP69 as Whirlpool (inputs by txid as displayed, then vout;
+ * outputs by value, then script). */
+void mix_order(const struct econ *e, uint32_t *in, uint32_t *owners, uint32_t n,
+	       struct sim_dest *dests, uint32_t nd, bool wabisabi);
+
+/* A truth stream: the rows of one JSON array of truth.json, written to
+ * the output folder's .<name>.part as they come (memory does not grow
+ * with the run) and copied into truth.json at the end. Embedded. */
+struct mix_stream {
+	FILE *f;
+	uint64_t n;              /* rows so far */
+	const char *name;        /* borrowed: a static string */
+};
+
+/* Opens s for the array `name` (static, [a-z_]). False with e->why. */
+bool mix_stream_open(struct econ *e, struct mix_stream *s, const char *name)
+	__attribute__((warn_unused_result));
+
+/* Appends one row; takes the reference to j. */
+void mix_stream_row(struct mix_stream *s, json_t *j);
+
+/* Writes `"<name>": [` newline, the rows, newline, `],` newline into f,
+ * then closes s and removes its part file. False with *why. */
+bool mix_stream_copy(struct econ *e, struct mix_stream *s, FILE *f, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Closes s (if open; the part file stays until mix_stream_copy). */
+void mix_stream_close(struct mix_stream *s);
 
 /* Copies the "coinjoins", "tx0s" and "payjoins" arrays (keys and values,
  * each followed by ",\n") into the truth file f. */
