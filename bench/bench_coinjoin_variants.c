@@ -161,6 +161,25 @@ static void precision(const struct truth *t, const uint32_t *root, double *prec,
 	free(cell);
 }
 
+/* The network of the run in dir (its truth's generator). */
+static enum network truth_network(const char *dir)
+{
+	char path[4200];
+	json_error_t err;
+	enum network net;
+
+	snprintf(path, sizeof(path), "%s/truth.json", dir);
+	json_t *j = json_load_file(path, 0, &err);
+	if (!j)
+		truth_die(path, err.text);
+	const char *name = json_string_value(json_object_get(json_object_get(j, "generator"),
+							     "network"));
+	if (!name || !network_from_name(&net, name))
+		truth_die(path, "generator.network missing or unknown");
+	json_decref(j);
+	return net;
+}
+
 static void one_dir(const char *dir)
 {
 	struct cluster_options o;
@@ -177,7 +196,8 @@ static void one_dir(const char *dir)
 	const char *why = NULL;
 
 	snprintf(db, sizeof(db), "%s/db", dir);
-	if (!index_open_query(&idx, &absent, db, NETWORK_REGTEST, &why))
+	net = truth_network(dir);
+	if (!index_open_query(&idx, &absent, db, net, &why))
 		truth_die(db, why);
 	struct store *st = index_store(idx);
 	if (!index_tip(idx, &tip))
