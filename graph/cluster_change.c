@@ -1,5 +1,5 @@
 /* Change-address heuristics (off unless asked for). Each rule alone is
- * weak (BlockSci's change_address.cpp, methods.md section 4), so each
+ * weak (BlockSci's change_address.cpp; docs/methods.md), so each
  * votes for one of a two-output transaction's outputs with a weight, the
  * votes combine as 1 - prod(1 - w), and the output is merged into the
  * inputs' cluster only when every vote names it and the combined

@@ -1,6 +1,6 @@
-/* CoinJoins and PayJoins in the simulated economy, shaped as
- * ../shared/docs/methods.md section 4 describes them (so graph/coinjoin.c
- * finds the CoinJoins), and listed in the truth:
+/* CoinJoins and PayJoins in the simulated economy, shaped as the wallets
+ * make them (docs/simulate.md; graph/coinjoin.c judges them by structure,
+ * docs/coinjoin.md), and listed in the truth:
  *   - Whirlpool: each of 5 users makes a Tx0 (premix: its own coins into
  *     1-3 P2WPKH outputs of pool + a margin, the coordinator's fee, one
  *     OP_RETURN, change), then one mix spends one premix output of each

@@ -1,6 +1,6 @@
 /* Taint of one transaction's outputs under five models at once: poison,
- * haircut (pro rata), FIFO, LIFO and TIHO, exactly as ../shared/docs/methods.md
- * section 3 states them and docs/taint-models.md spells out to the satoshi.
+ * haircut (pro rata), FIFO, LIFO and TIHO, exactly as docs/taint-models.md
+ * states them, to the satoshi.
  *
  * The module is pure: it knows nothing of the index. The trace engine keeps
  * one struct taint_state per traced output (keyed by outpoint) and calls
