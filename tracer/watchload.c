@@ -6,6 +6,7 @@
 #include "proceeds/hex.h"
 #include "proceeds/sharetrace.h"
 #include "proceeds/tagimport.h"
+#include "proceeds/why.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -305,14 +306,14 @@ static bool load_path(struct watch_load *l, const char *dir, const char *rel,
 	size_t len;
 	bool ok;
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (!cli_read_file(&buf, &len, path, FILE_MAX, why))
-		return false;
-	ok = watch_load_buffer(l, rel, buf, len, why);
-	free(buf);
-	if (!ok) {
-		snprintf(why_buf, sizeof(why_buf), "%s: %s", rel, *why);
-		*why = why_buf;
+	ok = cli_read_file(&buf, &len, path, FILE_MAX, why);
+	if (ok) {
+		ok = watch_load_buffer(l, rel, buf, len, why);
+		free(buf);
 	}
+	/* *why may be why_buf already (network_matches): compose safely. */
+	if (!ok)
+		*why = why_fmt(why_buf, sizeof(why_buf), "%s: %s", rel, *why);
 	return ok;
 }
 
