@@ -111,18 +111,72 @@ static int parse_add(struct add_opts *o, const char **paths, int *n, int argc, c
 	return CLI_OK;
 }
 
+/* The watchlist's network before anything is read: the one it records,
+ * else --network (main by default); a new watchlist takes the network of
+ * the first file that states one, unless --network is given. */
+static int settle_network(struct cli_common *c, struct watch_load *l, bool *is_new)
+{
+	enum watch_net state;
+	enum network net;
+	const char *why;
+
+	*is_new = false;
+	if (!watch_network_probe(&state, &net, cli_db_path(c), &why))
+		return cli_error(cli_db_path(c), "%s", why);
+	switch (state) {
+	case WATCH_NET_NEW:
+		*is_new = true;
+		l->net_open = !c->net_given;
+		break;
+	case WATCH_NET_RECORDED:
+		if (c->net_given && net != c->net)
+			return cli_error(cli_db_path(c), "the watchlist is for network "
+					 "'%s', not '%s'", network_params(net)->name,
+					 network_params(c->net)->name);
+		l->net = net;
+		break;
+	case WATCH_NET_UNRECORDED:
+		break;
+	}
+	return CLI_OK;
+}
+
+/* Writes what was loaded into the watchlist of l->net's database. */
+static int commit_add(struct cli_common *c, struct watch_load *l, bool was_new)
+{
+	struct store *s;
+	const char *why;
+	int rc = CLI_OK;
+
+	/* A new watchlist of the file's network lives in that network's
+	 * database when --db is not given (~/.proceeds/<network>). */
+	if (was_new)
+		c->net = l->net;
+	if (!(s = open_db(c, true)))
+		return CLI_FAIL;
+	if (!watch_load_commit(l, s, &why))
+		rc = cli_error(cli_db_path(c), "%s", why);
+	store_close(s);
+	if (rc == CLI_OK && was_new && !c->quiet)
+		fprintf(stderr, "proceeds: %s: a new watchlist, for network '%s'\n",
+			cli_db_path(c), network_params(l->net)->name);
+	return rc;
+}
+
 static int cmd_add(struct cli_common *c, int argc, char **argv)
 {
 	struct add_opts o = { false, false, {0}, NULL };
 	struct watch_load l;
-	struct store *s;
-	const char **paths = calloc((size_t)argc, sizeof(*paths)), *why;
+	const char **paths = calloc((size_t)argc, sizeof(*paths));
 	int n = 0, rc;
+	bool was_new = false;
 
 	if (!paths)
 		return cli_error("watchlist add", "out of memory");
 	rc = parse_add(&o, paths, &n, argc, argv);
 	watch_load_init(&l, c->net, o.case_ref);
+	if (rc == CLI_OK)
+		rc = settle_network(c, &l, &was_new);
 	for (int i = 0; rc == CLI_OK && i < n; i++) {
 		uint64_t before = l.added;
 		rc = load_one(&l, &o, paths[i]);
@@ -132,13 +186,8 @@ static int cmd_add(struct cli_common *c, int argc, char **argv)
 				l.added - before == 1 ? "y" : "ies",
 				*l.signer ? "signature verified" : "unsigned, trusted");
 	}
-	if (rc == CLI_OK && (s = open_db(c, true))) {
-		if (!watch_load_commit(&l, s, &why))
-			rc = cli_error(cli_db_path(c), "%s", why);
-		store_close(s);
-	} else if (rc == CLI_OK) {
-		rc = CLI_FAIL;
-	}
+	if (rc == CLI_OK)
+		rc = commit_add(c, &l, was_new);
 	if (rc == CLI_OK && l.rejected)
 		cli_warn(c, "%llu address%s rejected, e.g. %s",
 			 (unsigned long long)l.rejected, l.rejected == 1 ? "" : "es",
@@ -322,10 +371,16 @@ const struct cli_command cmd_watchlist = {
 	"                  freeze request, report or trace JSON, a MISP event, an OFAC\n"
 	"                  list or a tag CSV. A signed package (MANIFEST.sig) is\n"
 	"                  verified first and refused if anything does not match.\n"
+	"                  The watchlist has one network: a new one (no database\n"
+	"                  yet, or an empty one) takes it from the first file that\n"
+	"                  states one (freeze request, report, trace) unless\n"
+	"                  --network is given, and records it; without --db it\n"
+	"                  then lives in ~/.proceeds/<that network>. A file of\n"
+	"                  another network than the watchlist's is refused.\n"
 	"  --trust-unsigned  accept input that carries no signature\n"
 	"  --pubkey PK     accept only packages signed by this key (64 hex)\n"
 	"  --case-ref R    the case of entries whose file names none\n"
 	"  remove          delete the entries of these addresses or of one case\n"
-	"The watchlist lives in --db under key prefix 'W'; no chain index is\n"
-	"needed. Format: docs/sharing.md.\n",
+	"The watchlist lives in --db under key prefix 'W', with its network; no\n"
+	"chain index is needed. Format: docs/sharing.md.\n",
 };

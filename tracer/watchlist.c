@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define WATCH_VALUE_VERSION 1
@@ -162,6 +163,12 @@ bool watch_decode(struct watch_entry *e, const uint8_t *key, size_t klen,
 	return true;
 }
 
+static bool is_network_key(const uint8_t *k, size_t kl)
+{
+	return kl == sizeof(WATCH_KEY_NETWORK) - 1 &&
+	       memcmp(k, WATCH_KEY_NETWORK, kl) == 0;
+}
+
 static bool iterate(struct store *s, const uint8_t *prefix, size_t plen,
 		    bool (*fn)(void *arg, const struct watch_entry *e), void *arg,
 		    const char **why)
@@ -173,6 +180,8 @@ static bool iterate(struct store *s, const uint8_t *prefix, size_t plen,
 	bool ok = true;
 
 	while (ok && store_iter_next(it, &k, &kl, &v, &vl)) {
+		if (is_network_key(k, kl))
+			continue;
 		if (!(ok = watch_decode(&e, k, kl, v, vl, why)))
 			break;
 		if (!fn(arg, &e))
@@ -202,6 +211,83 @@ bool watch_foreach(struct store *s,
 {
 	const uint8_t prefix = WATCH_PREFIX;
 	return iterate(s, &prefix, 1, fn, arg, why);
+}
+
+/* Whether the store holds any key at all. */
+static bool any_key(bool *any, struct store *s, const char **why)
+{
+	const uint8_t none = 0;
+	struct store_iter *it = store_iter_new(s, &none, 0, NULL, 0);
+	const uint8_t *k, *v;
+	size_t kl, vl;
+	bool ok = true;
+
+	*any = store_iter_next(it, &k, &kl, &v, &vl);
+	if (!*any && store_iter_error(it)) {
+		snprintf(why_buf, sizeof(why_buf), "%s", store_iter_error(it));
+		*why = why_buf;
+		ok = false;
+	}
+	store_iter_free(it);
+	return ok;
+}
+
+bool watch_network_get(enum watch_net *state, enum network *net,
+		       struct store *s, const char **why)
+{
+	static const char key[] = WATCH_KEY_NETWORK;
+	uint8_t *v = NULL;
+	size_t n = 0;
+	bool found, any;
+
+	*state = WATCH_NET_NEW;
+	*net = NETWORK_MAIN;
+	if (!store_get(s, &v, &n, &found, key, sizeof(key) - 1, why))
+		return false;
+	if (found) {
+		bool good = n == 1 && v[0] < NETWORK_COUNT;
+		if (good) {
+			*state = WATCH_NET_RECORDED;
+			*net = (enum network)v[0];
+		}
+		free(v);
+		return good || (*why = "damaged watchlist network record", false);
+	}
+	if (!any_key(&any, s, why))
+		return false;
+	if (any)
+		*state = WATCH_NET_UNRECORDED;
+	return true;
+}
+
+bool watch_network_probe(enum watch_net *state, enum network *net,
+			 const char *dir, const char **why)
+{
+	struct store_options o = { false, 8u << 20, 0, true };
+	struct store *s;
+	char current[4200];
+	struct stat st;
+	bool ok;
+
+	*state = WATCH_NET_NEW;
+	*net = NETWORK_MAIN;
+	/* Every LevelDB database has a CURRENT file; without one, the add
+	 * creates the database. */
+	snprintf(current, sizeof(current), "%s/CURRENT", dir);
+	if (stat(current, &st) != 0)
+		return true;
+	if (!store_open(&s, dir, &o, why))
+		return false;
+	ok = watch_network_get(state, net, s, why);
+	store_close(s);
+	return ok;
+}
+
+void watch_network_put(struct store_batch *b, enum network net)
+{
+	static const char key[] = WATCH_KEY_NETWORK;
+	uint8_t v = (uint8_t)net;
+	store_batch_put(b, key, sizeof(key) - 1, &v, 1);
 }
 
 /* FNV-1a then a splitmix64 finaliser: owner keys are mostly hashes
@@ -294,6 +380,8 @@ bool watch_set_load(struct watch_set *s, struct store *st, const char **why)
 	bool ok = true;
 
 	while (ok && store_iter_next(it, &k, &kl, &v, &vl)) {
+		if (is_network_key(k, kl))
+			continue;
 		if (kl < 2 || kl != 2u + k[1] + 8u) {
 			*why = "damaged watchlist key";
 			ok = false;

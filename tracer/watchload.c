@@ -156,15 +156,20 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* The network a shared file states must be the watchlist's. */
-static bool network_matches(const struct watch_load *l, const json_t *j,
+/* The network a shared file states must be the watchlist's; the first
+ * one states it for a new watchlist. */
+static bool network_matches(struct watch_load *l, const json_t *j,
 			    const char **why)
 {
 	const char *name = share_str(j, "network");
 	enum network net;
+	bool known;
 	if (!*name)
 		return true;
-	if (!network_from_name(&net, name) || net != l->net) {
+	known = network_from_name(&net, name);
+	if (known && l->net_open)
+		l->net = net;
+	if (!known || net != l->net) {
 		snprintf(why_buf, sizeof(why_buf), "the file is for network '%.40s', "
 			 "the watchlist for '%s' (pass --network)", name,
 			 network_params(l->net)->name);
@@ -296,6 +301,9 @@ bool watch_load_buffer(struct watch_load *l, const char *name, const char *buf,
 	else
 		ok = load_tags(l, name, buf, len, why);
 	json_decref(j);
+	/* The watchlist's network is settled by the first file loaded. */
+	if (ok)
+		l->net_open = false;
 	return ok;
 }
 
@@ -371,6 +379,18 @@ bool watch_load_dir(struct watch_load *l, const char *dir, const char **why)
 
 bool watch_load_commit(struct watch_load *l, struct store *s, const char **why)
 {
+	enum watch_net state;
+	enum network net;
+	if (!watch_network_get(&state, &net, s, why))
+		return false;
+	if (state == WATCH_NET_RECORDED && net != l->net) {
+		snprintf(why_buf, sizeof(why_buf), "the watchlist is for network "
+			 "'%s', the entries for '%s'", network_params(net)->name,
+			 network_params(l->net)->name);
+		*why = why_buf;
+		return false;
+	}
+	watch_network_put(l->batch, l->net);
 	if (!store_write(s, l->batch, true, why))
 		return false;
 	store_batch_clear(l->batch);

@@ -9,7 +9,9 @@
  *        no-op and two cases flagging one address both show.
  * Value: version 1, min and max amount (8 bytes little-endian each),
  *        has_amount (1 byte), then NUL-terminated address, case_ref,
- *        label, source, date, signer, added. docs/sharing.md. */
+ *        label, source, date, signer, added.
+ * The watchlist's network: one byte (enum network) under
+ *        WATCH_KEY_NETWORK, written with the first entries. docs/sharing.md. */
 #ifndef PROCEEDS_WATCHLIST_H
 #define PROCEEDS_WATCHLIST_H
 
@@ -27,6 +29,8 @@
 #define WATCH_PREFIX 'W'
 #define WATCH_FIELD_MAX 512
 #define WATCH_KEY_MAX (2 + SCRIPT_KEY_MAX + 8)
+/* 0xff is no owner key's length: no entry key starts so. */
+#define WATCH_KEY_NETWORK "W\xff" "network"
 
 /* One flagged address as one source states it. Strings NUL-terminated,
  * "" when the source does not say. */
@@ -75,10 +79,36 @@ bool watch_lookup(struct store *s, const uint8_t *owner_key, size_t len,
 		  bool (*fn)(void *arg, const struct watch_entry *e), void *arg,
 		  const char **why) __attribute__((warn_unused_result));
 
-/* The same over every entry, in key order. */
+/* The same over every entry, in key order (the network record is no
+ * entry). */
 bool watch_foreach(struct store *s,
 		   bool (*fn)(void *arg, const struct watch_entry *e), void *arg,
 		   const char **why) __attribute__((warn_unused_result));
+
+/* What a database says of its watchlist's network. */
+enum watch_net {
+	WATCH_NET_NEW,        /* no database yet, or one without any key */
+	WATCH_NET_RECORDED,   /* the watchlist's network is recorded */
+	WATCH_NET_UNRECORDED, /* keys but no record (an index, tags, or a
+	                       * watchlist older than the record): the
+	                       * network is whatever the user says */
+};
+
+/* Reads the record of s; *net is set when *state is WATCH_NET_RECORDED
+ * (else NETWORK_MAIN). False with *why on a read error or a damaged
+ * record. */
+bool watch_network_get(enum watch_net *state, enum network *net,
+		       struct store *s, const char **why)
+	__attribute__((warn_unused_result));
+
+/* The same for the database in dir, opened read-only for the look;
+ * WATCH_NET_NEW (and nothing created) when dir holds no database. */
+bool watch_network_probe(enum watch_net *state, enum network *net,
+			 const char *dir, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Queues the record of the watchlist's network into b. */
+void watch_network_put(struct store_batch *b, enum network net);
 
 /* e as a JSON object (new): address, case_ref, amount_min/max (satoshis,
  * null when unknown), amount_btc, label, source, date, signer, added. */

@@ -17,7 +17,10 @@
 
 /* One `watchlist add` of one file or directory. */
 struct watch_load {
-	enum network net;
+	enum network net;         /* the watchlist's: addresses are of it */
+	bool net_open;            /* a new watchlist: the first file loaded
+	                           * sets net, if it states a network (else
+	                           * net stays); false after init */
 	const char *case_ref;     /* borrowed: case of entries whose file names none */
 	char signer[65];          /* signer of the package, "" when unsigned */
 	struct store_batch *batch; /* owned: the entries, written by commit */
@@ -55,7 +58,9 @@ bool watch_verify_package(enum watch_pkg *out, char signer[65],
 bool watch_package_lists(const char *dir, const char *rel);
 
 /* Queues the entries of one file's bytes; name (a path) picks the format
- * and names the source. False with *why (nothing of it is queued then). */
+ * and names the source. A file that states a network (freeze request,
+ * report or trace) of another than l->net is refused, unless l->net_open:
+ * then it sets l->net. False with *why (nothing of it is queued then). */
 bool watch_load_buffer(struct watch_load *l, const char *name, const char *buf,
 		       size_t len, const char **why)
 	__attribute__((warn_unused_result));
@@ -65,7 +70,9 @@ bool watch_load_buffer(struct watch_load *l, const char *name, const char *buf,
 bool watch_load_dir(struct watch_load *l, const char *dir, const char **why)
 	__attribute__((warn_unused_result));
 
-/* Writes the queued entries in one atomic batch. */
+/* Writes the queued entries and the watchlist's network (l->net) in one
+ * atomic batch; refused (false with *why) when s records another network
+ * for its watchlist. */
 bool watch_load_commit(struct watch_load *l, struct store *s, const char **why)
 	__attribute__((warn_unused_result));
 
