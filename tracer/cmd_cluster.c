@@ -11,10 +11,12 @@
 #include "proceeds/store.h"
 #include "cmd_cluster_int.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool parse(struct cl_args *a, int argc, char **argv)
 {
@@ -32,6 +34,8 @@ static bool parse(struct cl_args *a, int argc, char **argv)
 			a->opt.guard = false;
 		else if (strcmp(argv[i], "--rebuild") == 0)
 			a->opt.rebuild = true;
+		else if (strcmp(argv[i], "--all") == 0)
+			a->all = true;
 		else if (cli_opt_value(&v, argc, argv, &i, "--change-min", &bad))
 			a->opt.change_min = bad ? 0 : (unsigned)strtoul(v, NULL, 10);
 		else if (cli_opt_value(&v, argc, argv, &i, "--limit", &bad))
@@ -191,12 +195,14 @@ bool cluster_cli_resolve(struct cli_common *c, struct store *st, uint64_t *id,
 static int dispatch(struct cli_common *c, struct store *st, struct cl_args *a,
 		    const char *sub)
 {
+	if (a->all && strcmp(sub, "export") != 0)
+		return cli_error("cluster", "--all is an option of export only");
 	if (strcmp(sub, "build") == 0)
 		return run_build(c, st, a);
 	if (strcmp(sub, "show") == 0)
 		return run_show(c, st, a);
 	if (strcmp(sub, "export") == 0)
-		return run_export(c, st, a);
+		return a->all ? run_export_all(c, st, a) : run_export(c, st, a);
 	if (strcmp(sub, "list") == 0)
 		return run_list(c, st, a);
 	if (strcmp(sub, "why") == 0)
@@ -219,6 +225,10 @@ static int run(struct cli_common *c, int argc, char **argv)
 				 "list, why, refused");
 	if (!parse(&a, argc, argv))
 		return CLI_FAIL;
+	/* A closed stdout would be reused by the first file LevelDB opens
+	 * (its LOG): the data would land there, unreported. */
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0)
+		return cli_error("cluster", "standard output is closed");
 	if (!index_open_query(&idx, &absent, cli_db_path(c), c->net, &why))
 		return cli_error(cli_db_path(c), "%s", why);
 	int rc = dispatch(c, index_store(idx), &a, argv[1]);
@@ -232,6 +242,7 @@ const struct cli_command cmd_cluster = {
 	"                       [--no-guard] [--rebuild]\n"
 	"proceeds cluster show ADDR|ID [--limit N]\n"
 	"proceeds cluster export ADDR|ID --csv\n"
+	"proceeds cluster export --all --csv|--json\n"
 	"proceeds cluster list [--label L] [--category C]\n"
 	"proceeds cluster why ADDR1 ADDR2\n"
 	"proceeds cluster refused\n"
@@ -253,6 +264,13 @@ const struct cli_command cmd_cluster = {
 	"  at most --limit N funding entries, default 1000000; says when cut),\n"
 	"  labels with sources and conflicts.\n"
 	"export --csv: every address of the cluster.\n"
+	"export --all: every address of the index with its cluster id, in\n"
+	"  address-id order, streamed (constant memory): --csv a header line\n"
+	"  address,cluster_id then one row per address; --json JSON Lines, one\n"
+	"  {\"address\": ..., \"cluster_id\": N} object per line. Addresses the\n"
+	"  last build did not cover are their own cluster (a warning counts\n"
+	"  them). Outputs without an address are script:<hex>.\n"
+	"  Format: docs/cluster-export.md.\n"
 	"list: labelled clusters, filtered by --label (substring) or --category.\n"
 	"why: the chain of merge transactions linking two addresses.\n"
 	"refused: merges the guard refused, with both labels.\n"

@@ -13,6 +13,7 @@ struct cl_args {
 	struct cluster_options opt;
 	const char *label, *category;
 	unsigned long long limit;   /* history entries for show */
+	bool all;                   /* export --all */
 	const char *ops[2];
 	int n_ops;
 };
@@ -34,6 +35,8 @@ void cluster_cli_refusal(struct cli_common *c, struct store *st,
 
 int run_show(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_export(struct cli_common *c, struct store *st, struct cl_args *a);
+/* export --all (tracer/cmd_cluster_export.c). */
+int run_export_all(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_list(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_why(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_refused(struct cli_common *c, struct store *st);
