@@ -377,8 +377,9 @@ void coinjoin_describe(char *buf, size_t n, const struct coinjoin_result *r)
 		return;
 	}
 	if (r->kind == COINJOIN_PAYJOIN) {
-		snprintf(buf, n, "payjoin-like%s: an input larger than every output, "
-			 "%u input owners, confidence %u%%", possible, r->owners, r->confidence);
+		snprintf(buf, n, "payjoin-like%s: one input pays any output and the fee "
+			 "alone, %u input owners, confidence %u%%", possible, r->owners,
+			 r->confidence);
 		return;
 	}
 	amount_to_btc(btc, amount_sat(r->denomination));

@@ -26,6 +26,14 @@ grep -q '"rebuilt": false' "$T/b2" || bad "second build rebuilt"
 grep -q '"change": true' "$T/b3" || bad "change not stated in JSON"
 grep -q '"rebuilt": true' "$T/b3" || bad "option change did not rebuild"
 "$P" cluster -q $D build > /dev/null || bad "back to defaults"
+# 2009-2010 multi-input txs are one owner's consolidations: no mix at all
+"$P" cluster $D mixes --json > "$T/mixes" || bad "cluster mixes"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['mixes'] == []" "$T/mixes" || bad "a 2009-2010 tx judged a mix"
+grep -q "0 mixes, 0 possible mixes" "$T/b1" || bad "build does not count mixes"
+"$P" cluster -q $D build --merge-possible --json > "$T/b5" || bad "merge-possible build"
+grep -q '"merge_possible": true' "$T/b5" || bad "merge-possible not stated"
+grep -q '"rebuilt": true' "$T/b5" || bad "merge-possible did not rebuild"
+"$P" cluster -q $D build > /dev/null || bad "back to defaults"
 
 # block 496: a3b0e9e7... spends from three addresses
 TX=a3b0e9e7cddbbe78270fa4182a7675ff00b92872d8df7d14265a2b1e379a9d33

@@ -439,8 +439,8 @@ static void test_payjoin(void **state)
 	assert_int_equal(r.verdict, COINJOIN_POSSIBLE);
 	assert_int_equal(r.kind, COINJOIN_PAYJOIN);
 	coinjoin_describe(text, sizeof(text), &r);
-	assert_string_equal(text, "payjoin-like (possible mix): an input larger than "
-			    "every output, 2 input owners, confidence 50%");
+	assert_string_equal(text, "payjoin-like (possible mix): one input pays any "
+			    "output and the fee alone, 2 input owners, confidence 50%");
 	set_owner_ids(4, 0);                           /* one known wallet */
 	assert_int_equal(detect().verdict, COINJOIN_NOT);
 	/* Every input needed: an ordinary payment. */

@@ -28,6 +28,10 @@ static bool parse(struct cl_args *a, int argc, char **argv)
 	for (int i = 2; i < argc && !bad; i++) {
 		if (strcmp(argv[i], "--no-coinjoin-skip") == 0)
 			a->opt.coinjoin_skip = false;
+		else if (strcmp(argv[i], "--merge-possible") == 0)
+			a->opt.merge_possible = true;
+		else if (strcmp(argv[i], "--possible") == 0)
+			a->possible_only = true;
 		else if (strcmp(argv[i], "--change") == 0)
 			a->opt.change = true;
 		else if (strcmp(argv[i], "--no-guard") == 0)
@@ -64,14 +68,17 @@ void cluster_cli_describe(char *out, size_t n, const struct cluster_meta *m)
 		snprintf(ch, sizeof(ch), "change ON (min %u%%)", m->change_min);
 	else
 		snprintf(ch, sizeof(ch), "change off");
-	snprintf(out, n, "multi-input (CoinJoin skip %s), %s, guard %s",
-		 m->coinjoin_skip ? "on" : "OFF", ch, m->guard ? "on" : "off");
+	snprintf(out, n, "multi-input (CoinJoin skip %s%s), %s, guard %s",
+		 m->coinjoin_skip ? "on" : "OFF",
+		 m->coinjoin_skip && m->merge_possible ? ", possible mixes MERGED" : "",
+		 ch, m->guard ? "on" : "off");
 }
 
 json_t *cluster_cli_heuristics_json(const struct cluster_meta *m)
 {
-	return json_pack("{s:b, s:b, s:b, s:i, s:b}", "multi_input", 1,
-			 "coinjoin_skip", m->coinjoin_skip, "change", m->change,
+	return json_pack("{s:b, s:b, s:b, s:b, s:i, s:b}", "multi_input", 1,
+			 "coinjoin_skip", m->coinjoin_skip,
+			 "merge_possible", m->merge_possible, "change", m->change,
 			 "change_min", m->change ? (int)m->change_min : 0,
 			 "guard", m->guard);
 }
@@ -102,12 +109,14 @@ static json_t *build_json(const struct cluster_build_stats *s,
 				"heuristic", cluster_heuristic_name(s->examples[i].heuristic),
 				"label_a", s->examples[i].label_a, "label_b", s->examples[i].label_b));
 	}
-	return json_pack("{s:o, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:o, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 		"heuristics", cluster_cli_heuristics_json(m), "rebuilt", s->rebuilt,
 		"rebuild_reason", s->rebuild_reason, "txs", (json_int_t)s->txs,
 		"merges_multi_input", (json_int_t)s->merges_multi,
 		"merges_change", (json_int_t)s->merges_change,
 		"coinjoins_skipped", (json_int_t)s->coinjoin_skipped,
+		"mixes", (json_int_t)s->mixes, "possible_mixes", (json_int_t)s->possible,
+		"possible_mixes_merged", (json_int_t)s->possible_merged,
 		"refused", (json_int_t)s->refused,
 		"labelled_clusters", (json_int_t)s->labelled_clusters,
 		"conflicts", (json_int_t)s->conflicts,
@@ -128,7 +137,10 @@ static void build_table(struct cli_common *c, struct store *st,
 	       (unsigned long long)s->txs, m->tip_height);
 	printf("merges        %llu multi-input, %llu change\n",
 	       (unsigned long long)s->merges_multi, (unsigned long long)s->merges_change);
-	printf("coinjoins     %llu skipped\n", (unsigned long long)s->coinjoin_skipped);
+	printf("coinjoins     %llu skipped: %llu mixes, %llu possible mixes (%llu of "
+	       "them merged; cluster mixes lists them)\n",
+	       (unsigned long long)s->coinjoin_skipped, (unsigned long long)s->mixes,
+	       (unsigned long long)s->possible, (unsigned long long)s->possible_merged);
 	printf("refused       %llu merges of two different services\n",
 	       (unsigned long long)s->refused);
 	for (size_t i = 0; i < s->n_examples; i++)
@@ -209,8 +221,10 @@ static int dispatch(struct cli_common *c, struct store *st, struct cl_args *a,
 		return run_why(c, st, a);
 	if (strcmp(sub, "refused") == 0)
 		return run_refused(c, st);
+	if (strcmp(sub, "mixes") == 0)
+		return run_mixes(c, st, a);
 	return cli_error("cluster", "unknown subcommand '%s' (build, show, export, "
-			 "list, why, refused)", sub);
+			 "list, why, refused, mixes)", sub);
 }
 
 static int run(struct cli_common *c, int argc, char **argv)
@@ -222,7 +236,7 @@ static int run(struct cli_common *c, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_error("cluster", "give a subcommand: build, show, export, "
-				 "list, why, refused");
+				 "list, why, refused, mixes");
 	if (!parse(&a, argc, argv))
 		return CLI_FAIL;
 	/* A closed stdout would be reused by the first file LevelDB opens
@@ -238,18 +252,23 @@ static int run(struct cli_common *c, int argc, char **argv)
 
 const struct cli_command cmd_cluster = {
 	"cluster", run, "group addresses into entities; show, export, explain them",
-	"proceeds cluster build [--no-coinjoin-skip] [--change [--change-min PCT]]\n"
-	"                       [--no-guard] [--rebuild]\n"
+	"proceeds cluster build [--no-coinjoin-skip] [--merge-possible]\n"
+	"                       [--change [--change-min PCT]] [--no-guard] [--rebuild]\n"
 	"proceeds cluster show ADDR|ID [--limit N]\n"
 	"proceeds cluster export ADDR|ID --csv\n"
 	"proceeds cluster export --all --csv|--json\n"
 	"proceeds cluster list [--label L] [--category C]\n"
 	"proceeds cluster why ADDR1 ADDR2\n"
 	"proceeds cluster refused\n"
+	"proceeds cluster mixes [--possible]\n"
 	"\n"
 	"build clusters the indexed transactions not yet clustered (all of them\n"
 	"the first time, after a reorg, or when the options change). Heuristics:\n"
 	"  multi-input           inputs of one tx share an owner (always on)\n"
+	"  CoinJoins             judged by structure (docs/coinjoin.md): a mix is\n"
+	"                        never merged, a possible mix (a two-party join,\n"
+	"                        a PayJoin-like payment) only with --merge-possible\n"
+	"  --merge-possible      merge possible mixes' inputs\n"
 	"  --no-coinjoin-skip    also merge detected CoinJoins (to measure; wrong)\n"
 	"  --change              change heuristics (fresh, type, optimal, round,\n"
 	"                        fingerprint, peel), off by default; an output is\n"
@@ -272,7 +291,10 @@ const struct cli_command cmd_cluster = {
 	"  them). Outputs without an address are script:<hex>.\n"
 	"  Format: docs/cluster-export.md.\n"
 	"list: labelled clusters, filtered by --label (substring) or --category.\n"
-	"why: the chain of merge transactions linking two addresses.\n"
+	"why: the chain of merge transactions linking two addresses; when they\n"
+	"  are not linked (exit 1), the skipped mixes that would link them.\n"
+	"mixes: the mixes and possible mixes the build did not merge, with\n"
+	"  their verdict and why (--possible: possible mixes only).\n"
 	"refused: merges the guard refused, with both labels.\n"
 	"Common: --db DIR, --network NET, --json, --csv, -q.",
 };

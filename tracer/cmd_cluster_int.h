@@ -14,6 +14,7 @@ struct cl_args {
 	const char *label, *category;
 	unsigned long long limit;   /* history entries for show */
 	bool all;                   /* export --all */
+	bool possible_only;         /* mixes --possible */
 	const char *ops[2];
 	int n_ops;
 };
@@ -40,5 +41,7 @@ int run_export_all(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_list(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_why(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_refused(struct cli_common *c, struct store *st);
+/* mixes (tracer/cmd_cluster_why.c). */
+int run_mixes(struct cli_common *c, struct store *st, struct cl_args *a);
 
 #endif

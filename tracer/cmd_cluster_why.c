@@ -274,3 +274,66 @@ int run_refused(struct cli_common *c, struct store *st)
 		printf("no merge was refused\n");
 	return CLI_OK;
 }
+
+struct mixes_ctx {
+	struct cli_common *c;
+	struct store *st;
+	bool possible_only, merged_possible;
+	json_t *arr;
+	uint64_t n;
+};
+
+static bool mix_one(void *vctx, uint64_t txnum, const struct coinjoin_result *r)
+{
+	struct mixes_ctx *x = vctx;
+	char hex[65], text[200];
+
+	if (x->possible_only && r->verdict != COINJOIN_POSSIBLE)
+		return true;
+	x->n++;
+	if (!step_txid(x->st, hex, txnum))
+		snprintf(hex, sizeof(hex), "txnum %llu", (unsigned long long)txnum);
+	coinjoin_describe(text, sizeof(text), r);
+	bool merged = r->verdict == COINJOIN_POSSIBLE && x->merged_possible;
+	if (x->arr)
+		json_array_append_new(x->arr, json_pack("{s:s, s:s, s:s, s:s, s:i, s:b}",
+			"txid", hex, "verdict", coinjoin_verdict_name(r->verdict),
+			"kind", coinjoin_kind_name(r->kind), "description", text,
+			"confidence", (int)r->confidence, "merged", merged));
+	else if (x->c->format == CLI_CSV)
+		printf("%s,%s,%s,%u,%s\n", hex, coinjoin_verdict_name(r->verdict),
+		       coinjoin_kind_name(r->kind), r->confidence, merged ? "yes" : "no");
+	else
+		printf("%s  %-12s %s%s\n", hex, coinjoin_verdict_name(r->verdict), text,
+		       merged ? "  [merged: --merge-possible]" : "");
+	return true;
+}
+
+int run_mixes(struct cli_common *c, struct store *st, struct cl_args *a)
+{
+	struct cluster_meta m;
+	struct mixes_ctx x = { c, st, a->possible_only, false, NULL, 0 };
+	const char *why;
+	char h[160];
+
+	if (!cluster_cli_meta(st, &m, "cluster mixes"))
+		return CLI_FAIL;
+	x.merged_possible = m.merge_possible;
+	cluster_cli_describe(h, sizeof(h), &m);
+	if (c->format == CLI_JSON)
+		x.arr = json_array();
+	else if (c->format == CLI_CSV)
+		printf("txid,verdict,kind,confidence,merged\n");
+	else
+		printf("# heuristics: %s\n", h);
+	if (!cluster_mix_each(st, mix_one, &x, &why)) {
+		json_decref(x.arr);
+		return cli_error("cluster mixes", "%s", why);
+	}
+	if (x.arr)
+		cluster_cli_print_json(json_pack("{s:o, s:o}", "heuristics",
+				cluster_cli_heuristics_json(&m), "mixes", x.arr));
+	else if (!x.n && c->format != CLI_CSV)
+		printf("no mix recorded\n");
+	return CLI_OK;
+}
