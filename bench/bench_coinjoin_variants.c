@@ -10,7 +10,10 @@
  * non-exchange pairwise precision of the clustering (address pairs in one
  * cluster, both owned by non-exchanges, that have one owner) and the
  * clusters holding two exchanges. Also the economy's own CoinJoins and
- * PayJoins. Run by bench/bench_coinjoin_variants.sh; only benchmarks and
+ * PayJoins. With COINJOIN_VARIANT_STORED set, the stored clustering is
+ * measured as it is (another build's, e.g. an older proceeds) instead of
+ * rebuilt: its precision is what counts then (the verdicts are judged
+ * anew). Run by bench/bench_coinjoin_variants.sh; only benchmarks and
  * tests read the truth. */
 #include "proceeds/cluster.h"
 #include "proceeds/coinjoin_idx.h"
@@ -161,6 +164,27 @@ static void precision(const struct truth *t, const uint32_t *root, double *prec,
 	free(cell);
 }
 
+/* The same precision with every multi-input tx merged (no CoinJoin
+ * skip): what the detector is measured against. */
+static double naive_precision(struct store *st, const struct truth *t, enum network net)
+{
+	struct cluster_options o;
+	struct cluster_build_stats s;
+	const char *why = NULL;
+	uint64_t exch;
+	double prec;
+
+	cluster_options_default(&o);
+	o.rebuild = true;
+	o.coinjoin_skip = false;
+	if (!cluster_build(st, &s, &o, net, NULL, NULL, &why))
+		truth_die("cluster build", why);
+	uint32_t *root = truth_roots(st, t->n_addr);
+	precision(t, root, &prec, &exch);
+	free(root);
+	return prec;
+}
+
 /* The network of the run in dir (its truth's generator). */
 static enum network truth_network(const char *dir)
 {
@@ -203,16 +227,19 @@ static void one_dir(const char *dir)
 	if (!index_tip(idx, &tip))
 		truth_die(db, "empty index");
 	truth_load(&t, st, dir, tip.next_addr, &net, &doc);
+	bool stored = getenv("COINJOIN_VARIANT_STORED") != NULL;
+	double naive = stored ? 0 : naive_precision(st, &t, net);
 	cluster_options_default(&o);
-	o.rebuild = true;
-	if (!cluster_build(st, &s, &o, net, NULL, NULL, &why))
+	o.rebuild = !stored;
+	memset(&s, 0, sizeof(s));
+	if (!stored && !cluster_build(st, &s, &o, net, NULL, NULL, &why))
 		truth_die("cluster build", why);
 	uint32_t *root = truth_roots(st, t.n_addr);
 	precision(&t, root, &prec, &exch);
 	printf("%s (%s): %llu mixes, %llu possible mixes; non-exchange pairwise "
-	       "precision %.6f; clusters with two exchanges %llu\n", dir,
-	       network_params(net)->name, (unsigned long long)s.mixes,
-	       (unsigned long long)s.possible, prec, (unsigned long long)exch);
+	       "precision %.6f (naive multi-input %.6f); clusters with two exchanges "
+	       "%llu\n", dir, network_params(net)->name, (unsigned long long)s.mixes,
+	       (unsigned long long)s.possible, prec, naive, (unsigned long long)exch);
 	tally_variants(st, net, json_object_get(doc, "mix_variants"));
 	tally_economy(st, net, doc);
 	free(root);
