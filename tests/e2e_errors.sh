@@ -63,6 +63,11 @@ expect 1 "$P" check --network regtest --db "$T/new" "$ADDR"
 has "^MATCH  $ADDR  case C-1  amount "
 expect 0 "$P" watchlist add "$T/pkg" --db "$T/new"
 lacks "a new watchlist"
+# check reads addresses on the watchlist's recorded network
+expect 1 "$P" check --db "$T/new" "$ADDR"
+has "^MATCH  $ADDR  case C-1  amount "
+errline 2 "proceeds: $T/new: no usable watchlist: the watchlist is for network 'regtest', not 'main'" \
+	"$P" check --db "$T/new" --network main "$ADDR"
 errline 2 "proceeds: $MAINTRACE: the file is for network 'main', the watchlist for 'regtest' (pass --network)" \
 	"$P" watchlist add "$MAINTRACE" --trust-unsigned --db "$T/new"
 errline 2 "proceeds: $T/new: the watchlist is for network 'regtest', not 'main'" \

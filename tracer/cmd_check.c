@@ -1,5 +1,6 @@
 /* proceeds check: screen addresses (deposits) against the watchlist. */
 #include "proceeds/cli.h"
+#include "proceeds/why.h"
 #include "proceeds/commands.h"
 #include "proceeds/tagcsv.h"
 #include "proceeds/watchlist.h"
@@ -125,10 +126,31 @@ static int parse_args(const char **file, int *n_addr, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* Addresses are read on the watchlist's recorded network unless
+ * --network says otherwise, which must then be the same. */
+static bool take_network(struct check_run *r, const char **why)
+{
+	enum watch_net state;
+	enum network net;
+
+	if (!watch_network_get(&state, &net, r->s, why))
+		return false;
+	if (state != WATCH_NET_RECORDED)
+		return true;
+	if (r->c->net_given && net != r->c->net) {
+		static char buf[128];
+		*why = why_fmt(buf, sizeof(buf), "the watchlist is for network '%s', not '%s'",
+			       network_params(net)->name, network_params(r->c->net)->name);
+		return false;
+	}
+	r->c->net = net;
+	return true;
+}
+
 static bool open_watchlist(struct check_run *r, const char **why)
 {
 	struct store_options o = { false, 64u << 20, 0, true };
-	if (!store_open(&r->s, cli_db_path(r->c), &o, why))
+	if (!store_open(&r->s, cli_db_path(r->c), &o, why) || !take_network(r, why))
 		return false;
 	if (!watch_set_init(&r->set, 0)) {
 		*why = "out of memory";
@@ -207,6 +229,8 @@ const struct cli_command cmd_check = {
 	"  --file F     a CSV: the column headed 'address', else the first column\n"
 	"               (one address a line works too); without ADDR or --file,\n"
 	"               the same is read from stdin\n"
+	"Addresses are read on the watchlist's network (recorded when it was\n"
+	"made); --network, when given, must be the same.\n"
 	"Prints every match with its case reference, amount, source and date.\n"
 	"Exit 0: nothing matched; 1: something matched; 2: error (including an\n"
 	"invalid address in the input when nothing matched).\n",
