@@ -309,13 +309,13 @@ static bool crossed_mix(const json_t *t)
 	return json_array_size(json_object_get(t, "post_mix_links")) > 0;
 }
 
-static const char *const link_text[][2] = {
-	{ "co-spend", "spent together in one transaction: whoever signed it held "
-	  "the keys of all of them" },
+static const char *const link_text[][3] = {
+	{ "co-spend", "spent together in one transaction",
+	  ": whoever signed it held the keys of all of them" },
 	{ "with-criminal-coins", "spent in one transaction together with coins that "
-	  "carry the proceeds and never went through a mix" },
+	  "carry the proceeds and never went through a mix", "" },
 	{ "same-deposit", "paid, in separate transactions, into one deposit address "
-	  "of a service: one customer's account" },
+	  "of a service", ": one customer's account" },
 };
 
 static void link_precision(FILE *f, const json_t *p)
@@ -387,10 +387,10 @@ static void mix_section(FILE *f, const json_t *t)
 	      "what the most cautious model presumes, not a proven minimum: a deposit "
 	      "reached through a mix may hold none of the proceeds. Amounts beyond a mix "
 	      "are inference, not fact.</p>\n<h3>Linked after the mix</h3>\n<p>Outputs "
-	      "of a mix the proceeds entered that were later ", f);
+	      "of a mix the proceeds entered are linked when they were later ", f);
 	for (i = 0; i < 3; i++)
-		fprintf(f, "%s<b>%s</b>: %s", i == 0 ? "" : i == 2 ? "; or " : "; ",
-			link_text[i][0], link_text[i][1]);
+		fprintf(f, "%s%s (<b>%s</b>%s)", i == 0 ? "" : i == 2 ? "; or " : "; ",
+			link_text[i][1], link_text[i][0], link_text[i][2]);
 	fputs(". Such a link is evidence that the outputs have one owner; it does not "
 	      "change any amount in this report.</p>\n", f);
 	if (json_array_size(links) == 0) {

@@ -31,22 +31,25 @@ static void per_model(FILE *f, const json_t *traced)
 	fputc('\n', f);
 }
 
-/* A row reached through a mix: the range proceeds states there. */
-static void behind_mix(FILE *f, const json_t *x, const char *indent)
+/* A row reached through a mix: the range proceeds states there (the
+ * why, once per entity; unspent rows say the range only). */
+static void behind_mix(FILE *f, const json_t *x, bool why)
 {
 	const json_t *lo = json_object_get(x, "bound_min"), *hi = json_object_get(x, "bound_max");
 
 	if (!json_is_true(json_object_get(x, "through_mix")))
 		return;
-	fprintf(f, "%sbehind a CoinJoin: ", indent);
+	fputs("   behind a CoinJoin: ", f);
 	if (json_is_integer(lo) && json_is_integer(hi)) {
 		range(f, json_integer_value(lo), json_integer_value(hi));
-		fputs(" (the least any model gives - poison); ", f);
+		fputs(" (smallest model - poison)", f);
 	}
-	fputs("beyond a mix amounts are inference: poison is the bound (docs/taint-models.md)\n", f);
+	if (why)
+		fputs("; beyond a mix amounts are inference, poison the bound "
+		      "(docs/taint-models.md)", f);
 	if (json_is_true(json_object_get(x, "post_mix_linked")))
-		fprintf(f, "%sreached through a postmix output linked after the mix (see below)\n",
-			indent);
+		fputs("; reached through a postmix output linked after the mix", f);
+	fputc('\n', f);
 }
 
 static void entities(FILE *f, const json_t *t)
@@ -67,7 +70,7 @@ static void entities(FILE *f, const json_t *t)
 			json_array_size(json_object_get(e, "deposit_addresses")) == 1 ? "" : "es",
 			json_string_value(json_object_get(e, "first_time_utc")));
 		per_model(f, json_object_get(e, "traced"));
-		behind_mix(f, e, "   ");
+		behind_mix(f, e, true);
 	}
 }
 
@@ -86,7 +89,7 @@ static void still_at(FILE *f, const json_t *t)
 		fprintf(f, "  %s %s\n   ", json_string_value(json_object_get(x, "outpoint")),
 			a ? a : "(no address)");
 		per_model(f, json_object_get(x, "traced"));
-		behind_mix(f, x, "   ");
+		behind_mix(f, x, false);
 	}
 }
 

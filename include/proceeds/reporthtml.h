@@ -2,8 +2,10 @@
  * self-contained file (inline CSS and SVG, no script, no external resource,
  * a Content-Security-Policy that forbids both), which prints to a clean PDF.
  * Order: summary, flow diagram, exits per service and per deposit address,
- * still unspent, seeds, hops, the method in plain words (models,
- * heuristics, fact vs inference, measured error rates) and how to verify. */
+ * still unspent, beyond a CoinJoin (when the trace crossed one: the range
+ * proceeds states there, in plain words, and the outputs linked after the
+ * mix), seeds, hops, the method in plain words (models, heuristics, fact
+ * vs inference, measured error rates) and how to verify. */
 #ifndef PROCEEDS_REPORTHTML_H
 #define PROCEEDS_REPORTHTML_H
 

@@ -2,6 +2,6 @@
 #ifndef PROCEEDS_VERSION_H
 #define PROCEEDS_VERSION_H
 
-#define PROCEEDS_VERSION "0.2.0"
+#define PROCEEDS_VERSION "0.3.0"
 
 #endif
