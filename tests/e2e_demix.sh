@@ -105,5 +105,5 @@ expect 0 "$P" key sign "$T/old" --key "$T/key"
 expect 0 "$P" verify "$T/old"
 has "made by another version"
 
-[ "$fails" = 0 ] || exit 1
+[ "$fails" = 0 ] || { echo "e2e_demix: $fails failure(s)"; exit 1; }
 echo "e2e_demix: ok (seed $seed: $(wc -l <"$T/cmp") exit entities through a mix, $links post-mix links)"
