@@ -268,7 +268,7 @@ static void test_links_json(void **state)
 	assert_int_equal(json_array_size(json_object_get(json_array_get(l, 1), "with")), 1);
 	x = json_array_get(l, 2);
 	assert_string_equal(json_string_value(json_object_get(x, "heuristic")), "same-deposit");
-	assert_string_equal(json_string_value(json_object_get(x, "entity")), "Exchange B");
+	assert_string_equal(json_string_value(json_object_get(x, "deposit_entity")), "Exchange B");
 	assert_int_equal(json_array_size(json_object_get(x, "payments")), 2);
 	/* both deposits (M:6, M:8, swept into 40) are linked exits */
 	json_array_foreach(json_object_get(j, "exits"), i, x) {

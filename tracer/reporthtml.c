@@ -353,12 +353,12 @@ static void link_row(FILE *f, const json_t *l)
 	fputs(" (", f);
 	esc_field(f, l, "height");
 	fputs(")", f);
-	if (json_is_string(json_object_get(l, "address"))) {
+	if (json_is_string(json_object_get(l, "deposit_address"))) {
 		fputs("<br>into ", f);
-		esc_field(f, l, "address");
-		if (json_is_string(json_object_get(l, "entity"))) {
+		esc_field(f, l, "deposit_address");
+		if (json_is_string(json_object_get(l, "deposit_entity"))) {
 			fputs(" (", f);
-			esc_field(f, l, "entity");
+			esc_field(f, l, "deposit_entity");
 			fputs(")", f);
 		}
 	}

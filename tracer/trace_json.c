@@ -499,9 +499,9 @@ static json_t *link_json(struct jctx *j, const struct trace_link *l)
 	put_block(j, x, l->height, true);
 	json_object_set_new(x, "with", with);
 	json_object_set_new(x, "payments", pay);
-	json_object_set_new(x, "address", l->kind == TRACE_LINK_SAME_DEPOSIT ?
+	json_object_set_new(x, "deposit_address", l->kind == TRACE_LINK_SAME_DEPOSIT ?
 			    addr_json(j, l->addr) : json_null());
-	json_object_set_new(x, "entity", l->entity != UINT32_MAX ?
+	json_object_set_new(x, "deposit_entity", l->entity != UINT32_MAX ?
 			    json_string(r->ents[l->entity].label) : json_null());
 	json_object_set_new(x, "precision", rate_json(l->kind));
 	return x;
