@@ -322,7 +322,8 @@ static bool postmix_spends(struct demix *d, const char **why)
 		if (spent && sp.height <= d->c->r->tip.height)
 			d->sp[d->n_sp++] = (struct pm_spend){ o, d->m.out[o].value, sp.txnum };
 	}
-	qsort(d->sp, d->n_sp, sizeof(*d->sp), cmp_spend);
+	if (d->n_sp > 1)
+		qsort(d->sp, d->n_sp, sizeof(*d->sp), cmp_spend);
 	return true;
 }
 
