@@ -24,8 +24,12 @@ CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(sort $(wildcard chain/*.c graph/*.c tracer/*.c sim/*.c))
-LIB_SRC  := $(filter-out tracer/main.c,$(LIB_SRC))
+# The rooms (HACKING.md): the library is every room but the command line's
+# main; cli/ holds the commands, and only its main.c is left out of the
+# library (tests link the commands too).
+ROOMS    := chain tags graph tracer evidence screen sim cli
+LIB_SRC  := $(sort $(wildcard $(ROOMS:%=%/*.c)))
+LIB_SRC  := $(filter-out cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -61,7 +65,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/tracer/main.o $(LIB)
+$(BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELP_OBJ) $(LIB)

@@ -13,8 +13,8 @@ defs="-D_GNU_SOURCE -DFUZZ_TARGETS=X(fuzz_tx)"
 cflags="-Iinclude -Ifuzz -Itests -std=c11 $defs $(pkg-config --cflags $pkgs 2>/dev/null)"
 export cflags
 if [ $# -eq 0 ]; then
-	set -- $(ls chain/*.c graph/*.c tracer/*.c sim/*.c fuzz/*.c tests/*.c \
-		bench/*.c 2>/dev/null)
+	set -- $(ls chain/*.c tags/*.c graph/*.c tracer/*.c evidence/*.c screen/*.c \
+		sim/*.c cli/*.c fuzz/*.c tests/*.c bench/*.c 2>/dev/null)
 fi
 status=0
 

@@ -6,7 +6,7 @@ P=${PROCEEDS:?}
 fail=0
 "$P" help >/dev/null
 "$P" help --man | grep -q '^.TH PROCEEDS 1' || { echo "man page header missing"; fail=1; }
-for src in tracer/cmd_*.c; do
+for src in cli/cmd_*.c; do
 	cmd=$(sed -n 's/^const struct cli_command cmd_[a-z_]* = {$/x/p' "$src" >/dev/null; \
 	      grep -A1 '^const struct cli_command' "$src" | grep -o '"[a-z-]*"' | head -1 | tr -d '"')
 	[ -n "$cmd" ] || continue
