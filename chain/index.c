@@ -592,7 +592,7 @@ static void cur_reserve(struct index *idx, uint32_t n_in, uint32_t n_out)
 		idx->out_cap = n_out;
 	}
 	if ((n_in && !c->in) || (n_out && !c->out)) {
-		fputs("proceeds: out of memory\n", stderr);
+		fputs("proceeds: out of memory\n", stderr);  /* lint: prints before abort */
 		abort();
 	}
 }

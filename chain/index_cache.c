@@ -13,7 +13,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 	if (!q) {
-		fputs("proceeds: out of memory\n", stderr);
+		fputs("proceeds: out of memory\n", stderr);  /* lint: prints before abort */
 		abort();
 	}
 	return q;

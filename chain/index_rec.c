@@ -26,7 +26,7 @@ void idx_buf_put(struct idx_buf *b, const void *data, size_t n)
 			cap *= 2;
 		uint8_t *p = realloc(b->p, cap);
 		if (!p) {
-			fputs("proceeds: out of memory\n", stderr);
+			fputs("proceeds: out of memory\n", stderr);  /* lint: prints before abort */
 			abort();
 		}
 		b->p = p;

@@ -14,7 +14,7 @@ static void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q) {
-		fputs("proceeds: out of memory\n", stderr);
+		fputs("proceeds: out of memory\n", stderr);  /* lint: prints before abort */
 		abort();
 	}
 	return q;
@@ -235,7 +235,7 @@ bool index_wbuf_async_start(struct index_wbuf_async *a, struct index_wbuf *w,
 	a->vlen = vlen;
 	pthread_t *t = malloc(sizeof(*t));
 	if (!t || pthread_create(t, NULL, async_main, a) != 0) {
-		fputs("proceeds: cannot start the index writer thread\n", stderr);
+		fputs("proceeds: cannot start the index writer thread\n", stderr);  /* lint: prints before abort */
 		abort();
 	}
 	a->thread = t;

@@ -1,4 +1,5 @@
 /* proceeds check: screen addresses (deposits) against the watchlist. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/why.h"
 #include "proceeds/commands.h"
@@ -169,7 +170,7 @@ static bool check_input(struct check_run *r, const char *file, int n_addr,
 		check_one(r, addrs[i]);
 	if (!file && n_addr > 0)
 		return true;
-	if (!cli_read_file(&buf, &len, file ? file : "-", (size_t)1 << 32, why))
+	if (!fileio_read(&buf, &len, file ? file : "-", (size_t)1 << 32, why))
 		return false;
 	ok = check_csv(r, buf, len, why);
 	free(buf);

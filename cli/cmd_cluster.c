@@ -11,12 +11,10 @@
 #include "proceeds/store.h"
 #include "cmd_cluster_int.h"
 
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static bool parse(struct cl_args *a, int argc, char **argv)
 {
@@ -239,10 +237,6 @@ static int run(struct cli_common *c, int argc, char **argv)
 				 "list, why, refused, mixes");
 	if (!parse(&a, argc, argv))
 		return CLI_FAIL;
-	/* A closed stdout would be reused by the first file LevelDB opens
-	 * (its LOG): the data would land there, unreported. */
-	if (fcntl(STDOUT_FILENO, F_GETFD) < 0)
-		return cli_error("cluster", "standard output is closed");
 	if (!index_open_query(&idx, &absent, cli_db_path(c), c->net, &why))
 		return cli_error(cli_db_path(c), "%s", why);
 	int rc = dispatch(c, index_store(idx), &a, argv[1]);

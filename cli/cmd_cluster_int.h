@@ -36,12 +36,12 @@ void cluster_cli_refusal(struct cli_common *c, struct store *st,
 
 int run_show(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_export(struct cli_common *c, struct store *st, struct cl_args *a);
-/* export --all (tracer/cmd_cluster_export.c). */
+/* export --all (cli/cmd_cluster_export.c). */
 int run_export_all(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_list(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_why(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_refused(struct cli_common *c, struct store *st);
-/* mixes (tracer/cmd_cluster_why.c). */
+/* mixes (cli/cmd_cluster_why.c). */
 int run_mixes(struct cli_common *c, struct store *st, struct cl_args *a);
 
 #endif

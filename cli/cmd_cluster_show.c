@@ -1,5 +1,6 @@
 /* The query subcommands of proceeds cluster: show, export, list, why,
  * refused. */
+#include "proceeds/fileio.h"
 #include "proceeds/amount.h"
 #include "proceeds/cluster_query.h"
 #include "proceeds/hash.h"
@@ -206,7 +207,7 @@ static bool export_one(void *vctx, uint64_t addr)
 	struct export_ctx *x = vctx;
 	char buf[CLUSTER_ADDR_MAX];
 	printf("%llu,", (unsigned long long)addr);
-	cli_csv_cell(stdout, addr_or(x->st, x->c, buf, addr));
+	fileio_csv_cell(stdout, addr_or(x->st, x->c, buf, addr));
 	printf("\n");
 	x->n++;
 	return true;

@@ -1,4 +1,5 @@
 /* proceeds cluster list, why and refused. */
+#include "proceeds/fileio.h"
 #include "proceeds/cluster_query.h"
 #include "proceeds/coinjoin.h"
 #include "proceeds/hash.h"
@@ -44,13 +45,13 @@ static bool list_one(void *vctx, const struct cluster_entity *e, const char *oth
 			"conflicting_label", e->conflict ? other : NULL));
 	} else if (x->c->format == CLI_CSV) {
 		printf("%llu,", (unsigned long long)e->root);
-		cli_csv_cell(stdout, a);
+		fileio_csv_cell(stdout, a);
 		printf(",%llu,", (unsigned long long)e->size);
-		cli_csv_cell(stdout, e->label);
+		fileio_csv_cell(stdout, e->label);
 		printf(",%s,", tag_category_name(e->category));
-		cli_csv_cell(stdout, e->source);
+		fileio_csv_cell(stdout, e->source);
 		printf(",%u,%s,", e->n_tags, e->conflict ? "yes" : "no");
-		cli_csv_cell(stdout, e->conflict ? other : "");
+		fileio_csv_cell(stdout, e->conflict ? other : "");
 		printf("\n");
 	} else {
 		printf("%-10llu %-8llu %-12s %s%s%s  (%s)\n", (unsigned long long)e->root,

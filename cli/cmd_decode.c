@@ -1,4 +1,5 @@
 /* proceeds decode: a raw block or transaction to a readable view. */
+#include "proceeds/fileio.h"
 #include "proceeds/address.h"
 #include "proceeds/amount.h"
 #include "proceeds/cli.h"
@@ -61,7 +62,7 @@ static bool load_input(uint8_t **out, size_t *len, const char *arg,
 		}
 		return decode_hex_text(out, len, text, strlen(text), why);
 	}
-	if (!cli_read_file(&text, &tl, arg, DECODE_MAX, why))
+	if (!fileio_read(&text, &tl, arg, DECODE_MAX, why))
 		return false;
 	if (all_hex(text, tl))
 		return decode_hex_text(out, len, text, tl, why);

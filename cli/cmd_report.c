@@ -1,4 +1,5 @@
 /* proceeds report: turn a trace into a signed evidence package. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/evkey.h"
@@ -169,7 +170,7 @@ static int produce(struct cli_common *c, struct report_args *a, struct evkey *ke
 	json_t *report;
 	int rc;
 
-	if (!cli_read_file(&text, &len, a->trace, TRACE_MAX, &why))
+	if (!fileio_read(&text, &len, a->trace, TRACE_MAX, &why))
 		return cli_error(a->trace, "%s", why);
 	rc = write_pkg(c, a, key, &report, text, len);
 	free(text);
@@ -268,7 +269,7 @@ static int reproduce(struct cli_common *c, const char *dir)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/report.json", dir);
-	if (!cli_read_file(&text, &len, path, TRACE_MAX, &why))
+	if (!fileio_read(&text, &len, path, TRACE_MAX, &why))
 		return cli_error(path, "%s", why);
 	report = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	free(text);

@@ -1,4 +1,5 @@
 /* proceeds share TRACE.json --out DIR: freeze requests, MISP and STIX. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/freeze.h"
@@ -46,7 +47,7 @@ static json_t *load_trace(const char *path, const char **why)
 	json_error_t err;
 	static _Thread_local char msg[300];
 	json_t *j;
-	if (!cli_read_file(&buf, &len, path, TRACE_MAX, why))
+	if (!fileio_read(&buf, &len, path, TRACE_MAX, why))
 		return NULL;
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	free(buf);

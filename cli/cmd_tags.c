@@ -1,4 +1,5 @@
 /* proceeds tags: import, fetch, show, list and count attribution tags. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/hex.h"
@@ -182,7 +183,7 @@ static int cmd_import(struct cli_common *c, int argc, char **argv,
 		char *buf;
 		size_t len;
 		const char *why;
-		if (!cli_read_file(&buf, &len, argv[i], TAG_FILE_MAX, &why)) {
+		if (!fileio_read(&buf, &len, argv[i], TAG_FILE_MAX, &why)) {
 			rc = cli_error(argv[i], "%s", why);
 			continue;
 		}
@@ -268,7 +269,7 @@ static void tag_csv(const struct tag *t)
 	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
 		if (i)
 			putchar(',');
-		cli_csv_cell(stdout, cells[i]);
+		fileio_csv_cell(stdout, cells[i]);
 	}
 	putchar('\n');
 }

@@ -1,4 +1,5 @@
 /* proceeds trace: follow proceeds forward under five taint models. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/index.h"
@@ -189,7 +190,7 @@ static bool resolve(struct cli_common *c, struct trace_specs *s, const struct tr
 			return !cli_error("trace", "%s", why);
 	if (!o->case_path)
 		return true;
-	if (!cli_read_file(&text, &len, o->case_path, 64u << 20, &why))
+	if (!fileio_read(&text, &len, o->case_path, 64u << 20, &why))
 		return !cli_error(o->case_path, "%s", why);
 	bool ok = trace_specs_case(s, text, len, &why);
 	free(text);

@@ -1,5 +1,6 @@
 /* proceeds verify-message ADDR SIGNATURE MESSAGE: does ADDR's key claim
  * this message? For ownership claims of addresses. */
+#include "proceeds/fileio.h"
 #include "proceeds/address.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
@@ -86,7 +87,7 @@ static int run(struct cli_common *c, int argc, char **argv)
 	if (n != (file ? 2 : 3))
 		return cli_error("verify-message", "expected ADDR SIGNATURE MESSAGE "
 				 "(or ADDR SIGNATURE --message-file FILE)");
-	if (file && !cli_read_file(&msg, &len, file, 1u << 24, &why))
+	if (file && !fileio_read(&msg, &len, file, 1u << 24, &why))
 		return cli_error(file, "%s", why);
 
 	enum network net;

@@ -1,4 +1,5 @@
 /* proceeds watchlist add|list|remove|stats: the addresses to screen. */
+#include "proceeds/fileio.h"
 #include "proceeds/cli.h"
 #include "proceeds/commands.h"
 #include "proceeds/evkey.h"
@@ -75,7 +76,7 @@ static int load_one(struct watch_load *l, const struct add_opts *o, const char *
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		ok = watch_load_dir(l, path, &why);
 	} else {
-		if (!cli_read_file(&buf, &len, path, (size_t)1 << 30, &why))
+		if (!fileio_read(&buf, &len, path, (size_t)1 << 30, &why))
 			return cli_error(path, "%s", why);
 		ok = watch_load_buffer(l, path, buf, len, &why);
 		free(buf);

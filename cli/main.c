@@ -4,7 +4,9 @@
 #include "proceeds/version.h"
 
 #include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct cli_command *const commands[] = {
 	&cmd_decode,
@@ -92,11 +94,27 @@ static int help(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* Standard input and error that the caller closed are opened on
+ * /dev/null, and a closed standard output is refused: otherwise the first
+ * file proceeds opens (a LevelDB LOG, an index table) would take the
+ * descriptor, and data meant for the terminal would be written into it. */
+static bool std_fds_open(void)
+{
+	bool out_closed = fcntl(STDOUT_FILENO, F_GETFD) < 0;
+
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return false;
+	return !out_closed;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_common common;
 	const struct cli_command *c;
 
+	if (!std_fds_open())
+		return cli_error(argc > 1 ? argv[1] : "proceeds", "standard output is closed");
 	if (argc < 2) {
 		list(stderr);
 		return CLI_FAIL;

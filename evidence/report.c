@@ -125,7 +125,7 @@ const char *report_explorer_block(const char *network)
 
 bool report_canonical(char **out, size_t *len, const json_t *j, const char **why)
 {
-	/* RFC 8785 (tracer/jcs.c): the one place the serializer is chosen. */
+	/* RFC 8785 (evidence/jcs.c): the one place the serializer is chosen. */
 	return jcs_serialize(out, len, j, why);
 }
 

@@ -1,6 +1,6 @@
 /* exits.csv and hops.csv (see reportcsv.h). */
+#include "proceeds/fileio.h"
 #include "proceeds/reportcsv.h"
-#include "proceeds/cli.h"
 #include "proceeds/report.h"
 
 #include <inttypes.h>
@@ -11,7 +11,7 @@ static void cell(FILE *f, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', f);
-	cli_csv_cell(f, s ? s : "");
+	fileio_csv_cell(f, s ? s : "");
 }
 
 static void cell_int(FILE *f, int64_t v, bool first)

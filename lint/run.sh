@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make lint`: cppcheck and clang-tidy over every C source of the project
+# `make lint`: the rooms' include rules (lint/rooms.sh), then cppcheck and
+# clang-tidy over every C source of the project
 # (library, CLI, fuzz targets, tests, benchmarks) with the committed
 # configuration: .clang-tidy and lint/cppcheck-suppressions.txt. Any finding
 # fails; fix it, or justify a suppression in one of those files.
@@ -17,6 +18,9 @@ if [ $# -eq 0 ]; then
 		sim/*.c cli/*.c fuzz/*.c tests/*.c bench/*.c 2>/dev/null)
 fi
 status=0
+
+echo "== rooms (lint/rooms.sh: include rules, the library never prints)"
+sh lint/rooms.sh || status=1
 
 echo "== cppcheck ($(cppcheck --version))"
 cppcheck --enable=warning,style,performance,portability --std=c11 -q \

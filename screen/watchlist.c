@@ -1,6 +1,6 @@
 /* The watchlist: entries under 'W' in the store, and the owner-key set. */
+#include "proceeds/fileio.h"
 #include "proceeds/watchlist.h"
-#include "proceeds/cli.h"
 #include "proceeds/hash.h"
 
 #include <stdio.h>
@@ -437,9 +437,9 @@ void watch_entry_csv(FILE *f, const struct watch_entry *e)
 {
 	const char *cells[] = { e->address, e->case_ref, e->label, e->source,
 				e->date, e->signer, e->added };
-	cli_csv_cell(f, cells[0]);
+	fileio_csv_cell(f, cells[0]);
 	fputc(',', f);
-	cli_csv_cell(f, cells[1]);
+	fileio_csv_cell(f, cells[1]);
 	if (e->has_amount)
 		fprintf(f, ",%llu,%llu", (unsigned long long)e->amount_min.sat,
 			(unsigned long long)e->amount_max.sat);
@@ -447,7 +447,7 @@ void watch_entry_csv(FILE *f, const struct watch_entry *e)
 		fputs(",,", f);
 	for (size_t i = 2; i < sizeof(cells) / sizeof(cells[0]); i++) {
 		fputc(',', f);
-		cli_csv_cell(f, cells[i]);
+		fileio_csv_cell(f, cells[i]);
 	}
 	fputc('\n', f);
 }

@@ -1,6 +1,6 @@
 /* Loading shared files into the watchlist, signatures first. */
+#include "proceeds/fileio.h"
 #include "proceeds/watchload.h"
-#include "proceeds/cli.h"
 #include "proceeds/evverify.h"
 #include "proceeds/freeze.h"
 #include "proceeds/hex.h"
@@ -122,7 +122,7 @@ bool watch_package_lists(const char *dir, const char *rel)
 	bool found = false;
 
 	snprintf(path, sizeof(path), "%s/" MANIFEST_NAME, dir);
-	if (!cli_read_file(&text, &len, path, FILE_MAX, &why))
+	if (!fileio_read(&text, &len, path, FILE_MAX, &why))
 		return false;
 	manifest_init(&m);
 	if (manifest_parse(&m, text, len, &why))
@@ -314,7 +314,7 @@ static bool load_path(struct watch_load *l, const char *dir, const char *rel,
 	size_t len;
 	bool ok;
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	ok = cli_read_file(&buf, &len, path, FILE_MAX, why);
+	ok = fileio_read(&buf, &len, path, FILE_MAX, why);
 	if (ok) {
 		ok = watch_load_buffer(l, rel, buf, len, why);
 		free(buf);

@@ -63,15 +63,6 @@ void cli_progress_done(const struct cli_common *c);
 bool cli_opt_value(const char **value, int argc, char **argv, int *i,
 		   const char *name, bool *bad);
 
-/* Prints a CSV cell, quoted when needed, and neutralised (a leading
- * apostrophe) when it begins with = + - @ so spreadsheets do not run it. */
-void cli_csv_cell(FILE *f, const char *s);
-
-/* Reads a whole file ("-" = stdin) into a new buffer (caller frees),
- * at most max bytes. */
-bool cli_read_file(char **out, size_t *len, const char *path, size_t max,
-		   const char **why) __attribute__((warn_unused_result));
-
 struct index;
 struct json_t;
 
@@ -96,7 +87,7 @@ struct cli_command {
 	const char *usage;      /* full option list for `proceeds help CMD` */
 };
 
-/* The command table (tracer/main.c). */
+/* The command table (cli/main.c). */
 extern const struct cli_command cli_commands[];
 extern const unsigned cli_command_count;
 

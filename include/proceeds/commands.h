@@ -1,5 +1,5 @@
 /* Every command of the CLI (one tracer/cmd_*.c file each). The table in
- * tracer/main.c lists them in the order `proceeds help` shows. */
+ * cli/main.c lists them in the order `proceeds help` shows. */
 #ifndef PROCEEDS_COMMANDS_H
 #define PROCEEDS_COMMANDS_H
 

@@ -2,7 +2,7 @@
  * the file at fault) and a set of checks that add to it. The manifest and
  * signature check is here; later checks (merkle proofs of cited
  * transactions, hops against an index) plug in as further struct ev_check
- * values listed in tracer/cmd_verify.c. */
+ * values listed in cli/cmd_verify.c. */
 #ifndef PROCEEDS_EVVERIFY_H
 #define PROCEEDS_EVVERIFY_H
 
@@ -81,18 +81,18 @@ const json_t *ev_verify_report(struct ev_findings *f, struct ev_verify_ctx *ctx)
  * block and height the report cites, every transaction the trace cites
  * (seeds, hops, sweeps) has a proof record agreeing with it, and proofs/
  * holds no file the report does not reference. Without report.json it
- * does nothing. tracer/evverify_proofs.c */
+ * does nothing. evidence/evverify_proofs.c */
 extern const struct ev_check ev_check_proofs;
 
 /* report.html, exits.csv and hops.csv are byte for byte what report.json
  * renders to (skipped, ctx->views_skipped, for a report of another tool
- * version). tracer/evverify_views.c */
+ * version). evidence/evverify_views.c */
 extern const struct ev_check ev_check_views;
 
 /* With ctx->db: every seed, hop and exit outpoint (and sweep transaction)
  * the report states exists on the indexed chain with the stated value,
  * address, height and block. Cannot run (false) when the index is behind
- * the report's tip or of another network. tracer/evverify_chain.c */
+ * the report's tip or of another network. evidence/evverify.chain.c */
 extern const struct ev_check ev_check_chain;
 
 /* Runs the checks in order into f. False with *why (prefixed by the

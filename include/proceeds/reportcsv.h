@@ -1,5 +1,5 @@
 /* exits.csv and hops.csv of an evidence package, for compliance tools.
- * Every cell goes through cli_csv_cell: labels and case references come
+ * Every cell goes through fileio_csv_cell: labels and case references come
  * from outside, and a cell starting with = + - @ is neutralised so that a
  * spreadsheet shows it instead of running it. Amounts are integer
  * satoshis, times UTC (ISO 8601). Columns: docs/report-format.md. */
