@@ -310,16 +310,22 @@ static void decide(struct coinjoin_result *r, const struct cj_scan *s, int64_t *
 		cj_name_kind(r, s);
 }
 
+/* Working memory of a transaction of up to STACK_N inputs and outputs. */
+struct cj_stack {
+	uint64_t vals[STACK_N], sums[STACK_N];
+	int64_t left[STACK_N];
+	const struct coinjoin_input *idx[STACK_N];
+};
+
 bool coinjoin_detect(struct coinjoin_result *out, const struct coinjoin_view *v,
 		     const char **why)
 {
-	uint64_t stack_vals[STACK_N], stack_sums[STACK_N];
-	int64_t stack_left[STACK_N], *left = stack_left;
-	const struct coinjoin_input *stack_idx[STACK_N];
+	struct cj_stack st;
 	const struct tx *tx = v->tx;
 	struct cj_scan s = { .v = v, .n_out = tx->n_out, .n_in = tx->n_in };
-	uint64_t *vals = stack_vals, *sums = stack_sums;
-	const struct coinjoin_input **idx = stack_idx;
+	uint64_t *vals = st.vals, *sums = st.sums;
+	int64_t *left = st.left;
+	const struct coinjoin_input **idx = st.idx;
 	void *heap = NULL;
 
 	memset(out, 0, sizeof(*out));
