@@ -12,12 +12,12 @@ DESTDIR  ?=
 BUILD    ?= build
 SANITIZE ?=
 
-PKGS     := libsecp256k1 jansson libcurl openssl yaml-0.1 libxml-2.0
+PKGS     := libsecp256k1 jansson libcurl openssl yaml-0.1 libxml-2.0 nettle
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -fno-strict-aliasing
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsecp256k1 -ljansson -lcurl -lcrypto -lyaml -lxml2) -lleveldb -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsecp256k1 -ljansson -lcurl -lcrypto -lyaml -lxml2 -lnettle) -lleveldb -lm -lpthread
 ifneq ($(SANITIZE),)
 BUILD    := $(BUILD)-san
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -42,7 +42,7 @@ LIB      := $(BUILD)/libproceeds.a
 BIN      := $(BUILD)/proceeds
 
 DEBS     := libsecp256k1-dev libleveldb-dev libcurl4-openssl-dev libjansson-dev \
-            libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev \
+            libcmocka-dev libssl-dev pkg-config bzip2 libyaml-dev libxml2-dev nettle-dev \
             chromium poppler-utils graphviz jq \
             clang libclang-rt-14-dev clang-tidy cppcheck valgrind xxd
 
