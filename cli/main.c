@@ -28,6 +28,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_check,
 	&cmd_cluster,
 	&cmd_graph,
+	&cmd_export,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

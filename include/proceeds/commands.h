@@ -24,5 +24,6 @@ extern const struct cli_command cmd_watchlist;
 extern const struct cli_command cmd_check;
 extern const struct cli_command cmd_cluster;
 extern const struct cli_command cmd_graph;
+extern const struct cli_command cmd_export;
 
 #endif
