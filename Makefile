@@ -76,9 +76,14 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(TEST_HELP_OBJ) $(LIB)
 
 # Packages come from Debian. As root we install what is missing; otherwise we
 # print the exact command, because a build that half-works is worse.
+# Node and npm (the tests' Ethereum node, package-lock.json) come from
+# Debian only when no node is installed, so a newer one (NodeSource's)
+# is kept; npm ci reinstalls node_modules only when the lock file changed.
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
+	  missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing" >&2; \
@@ -87,6 +92,9 @@ deps:
 	    echo "proceeds: missing packages:$$missing" >&2; \
 	    echo "run: sudo apt-get install -y$$missing" >&2; exit 2; \
 	  fi; fi
+	@cmp -s package-lock.json node_modules/.proceeds-lock 2>/dev/null || { \
+	  echo "npm ci (package-lock.json)" >&2; \
+	  npm ci --no-audit --no-fund >&2 && cp package-lock.json node_modules/.proceeds-lock; }
 
 unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
