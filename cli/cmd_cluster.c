@@ -62,6 +62,11 @@ static bool parse(struct cl_args *a, int argc, char **argv)
 void cluster_cli_describe(char *out, size_t n, const struct cluster_meta *m)
 {
 	char ch[64];
+	if (m->imported) {
+		snprintf(out, n, "imported (cluster import): a map computed elsewhere, "
+			 "no merge records");
+		return;
+	}
 	if (m->change)
 		snprintf(ch, sizeof(ch), "change ON (min %u%%)", m->change_min);
 	else
@@ -74,6 +79,8 @@ void cluster_cli_describe(char *out, size_t n, const struct cluster_meta *m)
 
 json_t *cluster_cli_heuristics_json(const struct cluster_meta *m)
 {
+	if (m->imported)
+		return json_pack("{s:b}", "imported", 1);
 	return json_pack("{s:b, s:b, s:b, s:b, s:i, s:b}", "multi_input", 1,
 			 "coinjoin_skip", m->coinjoin_skip,
 			 "merge_possible", m->merge_possible, "change", m->change,
@@ -216,13 +223,15 @@ static int dispatch(struct cli_common *c, struct store *st, struct cl_args *a,
 	if (strcmp(sub, "list") == 0)
 		return run_list(c, st, a);
 	if (strcmp(sub, "why") == 0)
-		return run_why(c, st, a);
+		return run_why_checked(c, st, a);
+	if (strcmp(sub, "import") == 0)
+		return run_import(c, st, a);
 	if (strcmp(sub, "refused") == 0)
 		return run_refused(c, st);
 	if (strcmp(sub, "mixes") == 0)
 		return run_mixes(c, st, a);
 	return cli_error("cluster", "unknown subcommand '%s' (build, show, export, "
-			 "list, why, refused, mixes)", sub);
+			 "import, list, why, refused, mixes)", sub);
 }
 
 static int run(struct cli_common *c, int argc, char **argv)
@@ -234,7 +243,7 @@ static int run(struct cli_common *c, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_error("cluster", "give a subcommand: build, show, export, "
-				 "list, why, refused, mixes");
+				 "import, list, why, refused, mixes");
 	if (!parse(&a, argc, argv))
 		return CLI_FAIL;
 	if (!index_open_query(&idx, &absent, cli_db_path(c), c->net, &why))
@@ -251,6 +260,7 @@ const struct cli_command cmd_cluster = {
 	"proceeds cluster show ADDR|ID [--limit N]\n"
 	"proceeds cluster export ADDR|ID --csv\n"
 	"proceeds cluster export --all --csv|--json\n"
+	"proceeds cluster import FILE\n"
 	"proceeds cluster list [--label L] [--category C]\n"
 	"proceeds cluster why ADDR1 ADDR2\n"
 	"proceeds cluster refused\n"
@@ -284,6 +294,13 @@ const struct cli_command cmd_cluster = {
 	"  last build did not cover are their own cluster (a warning counts\n"
 	"  them). Outputs without an address are script:<hex>.\n"
 	"  Format: docs/cluster-export.md.\n"
+	"import FILE: replace the clustering by a map computed elsewhere (Spark,\n"
+	"  GraphSense): CSV address,cluster_id as export --all --csv writes it,\n"
+	"  any integer ids; stored ids are each set's smallest address id.\n"
+	"  Addresses the file lacks are their own cluster (stderr counts them);\n"
+	"  a bad row is refused naming its line, nothing stored. why then has\n"
+	"  no per-transaction evidence; build rebuilds from the chain.\n"
+	"  Recipe: docs/scale.md.\n"
 	"list: labelled clusters, filtered by --label (substring) or --category.\n"
 	"why: the chain of merge transactions linking two addresses; when they\n"
 	"  are not linked (exit 1), the skipped mixes that would link them.\n"

@@ -43,5 +43,9 @@ int run_why(struct cli_common *c, struct store *st, struct cl_args *a);
 int run_refused(struct cli_common *c, struct store *st);
 /* mixes (cli/cmd_cluster_why.c). */
 int run_mixes(struct cli_common *c, struct store *st, struct cl_args *a);
+/* import, and why on an imported clustering, else run_why
+ * (cli/cmd_cluster_import.c). */
+int run_import(struct cli_common *c, struct store *st, struct cl_args *a);
+int run_why_checked(struct cli_common *c, struct store *st, struct cl_args *a);
 
 #endif

@@ -58,7 +58,7 @@ static uint8_t meta_flags(const struct cluster_meta *m)
 {
 	return (uint8_t)((m->coinjoin_skip ? 1 : 0) | (m->change ? 2 : 0) |
 			 (m->guard ? 4 : 0) | (m->has_tip ? 8 : 0) |
-			 (m->merge_possible ? 16 : 0));
+			 (m->merge_possible ? 16 : 0) | (m->imported ? 32 : 0));
 }
 
 void cl_meta_encode(struct idx_buf *b, const struct cluster_meta *m)
@@ -116,6 +116,7 @@ bool cl_meta_decode(struct cluster_meta *m, const uint8_t *v, size_t len)
 	m->change = f & 2;
 	m->guard = f & 4;
 	m->has_tip = f & 8;
+	m->imported = f & 32;
 	m->change_set = (unsigned)cs;
 	m->change_min = (unsigned)cm;
 	return m->version == CLUSTER_SCHEMA_VERSION;
@@ -208,6 +209,8 @@ static const char *rebuild_reason(struct store *st, const struct cluster_meta *m
 		return "first build";
 	if (o->rebuild)
 		return "rebuild requested";
+	if (m->imported)
+		return "the stored clustering was imported (cluster import)";
 	if (!same_options(m, o))
 		return "options differ from the stored clustering";
 	if (m->next_txnum > tip->next_txnum || m->n_addr > tip->next_addr)

@@ -28,6 +28,7 @@ struct store;
 #define CLUSTER_K_REFUSED 'f' /* C f be32 seq         -> refused merge */
 #define CLUSTER_K_ENTITY 'n'  /* C n be32 root        -> entity (labels) */
 #define CLUSTER_K_MIX 'j'     /* C j be64 txnum       -> CoinJoin verdict */
+#define CLUSTER_K_IMPORT 'i'  /* C i                  -> imported from (cluster_import.h) */
 
 /* Ids per root chunk (a power of two). */
 #define CLUSTER_CHUNK_SHIFT 12
@@ -94,6 +95,8 @@ struct cluster_meta {
 	uint64_t clusters;          /* disjoint sets among n_addr ids */
 	uint64_t possible;          /* possible mixes seen */
 	uint64_t possible_merged;   /* of which merged (--merge-possible) */
+	bool imported;              /* a map computed elsewhere (cluster_import.h):
+	                             * no merge records, no heuristics of ours */
 };
 
 /* Reads the stored state; *found false when nothing was clustered. */
