@@ -187,8 +187,7 @@ static bool rows_tx(struct ee_walk *w, const struct idx_tx *tx, const char **why
 	struct hash256 prev;
 
 	r.direction = "in";
-	r.dst = w->txhex;
-	r.src = op;
+	r.outpoint = op;
 	for (uint32_t i = 0; !tx->coinbase && i < tx->n_in; i++) {
 		const struct idx_input *in = &tx->in[i];
 		if (!spent_txid(w, &prev, in->prev_txnum, why) ||
@@ -202,8 +201,6 @@ static bool rows_tx(struct ee_walk *w, const struct idx_tx *tx, const char **why
 			return false;
 	}
 	r.direction = "out";
-	r.src = w->txhex;
-	r.dst = op;
 	memcpy(op, w->txhex, 64);
 	for (uint32_t i = 0; i < tx->n_out; i++) {
 		if (!name_of(w, &r.address, tx->out[i].addr, why))

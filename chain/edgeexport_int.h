@@ -16,7 +16,9 @@
  * "<txid>:<n>"), so no CSV quoting and no JSON escaping is needed. */
 struct ee_row {
 	const char *direction;      /* "in" / "out"; tx level only */
-	const char *src, *dst, *txid, *address;  /* address: tx level only */
+	const char *txid;
+	const char *outpoint, *address;  /* tx level only */
+	const char *src, *dst;      /* address level only */
 	uint32_t height, index;     /* index: tx level only */
 	uint64_t time, value;
 	uint64_t n_src, n_dst;      /* address level only */

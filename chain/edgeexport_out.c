@@ -17,11 +17,10 @@ struct ee_col {
 };
 
 static const struct ee_col tx_cols[] = {
-	{ "direction", "string", "in: an input, the spent outpoint -> the spending tx; "
-	  "out: an output, the tx -> its outpoint" },
-	{ "src", "string", "in: the spent outpoint <txid>:<vout>; out: the txid" },
-	{ "dst", "string", "in: the spending txid; out: the outpoint <txid>:<vout>" },
+	{ "direction", "string", "in: an input, edge outpoint -> txid; "
+	  "out: an output, edge txid -> outpoint" },
 	{ "txid", "string", "the spending tx (in) or the paying tx (out), hex as shown" },
+	{ "outpoint", "string", "<txid>:<vout>: the outpoint spent (in) or created (out)" },
 	{ "height", "int", "height of the block holding txid" },
 	{ "time", "bigint", "that block's header time (Unix seconds)" },
 	{ "index", "int", "in: input index of the spending tx; out: output index" },
@@ -81,7 +80,8 @@ static json_t *schema_json(enum edge_level level, uint32_t partition)
 	return json_pack("{s:i, s:s, s:s, s:o, s:s, s:{s:s, s:i, s:s, s:s}, s:{s:s, s:s}}",
 		"format_version", 1, "level", edge_level_name(level),
 		"edge_model", level == EDGE_LEVEL_TX
-			? "bipartite: tx and outpoint nodes; one row per input and per output"
+			? "bipartite: tx and outpoint nodes; one row per input (outpoint -> "
+			  "txid) and per output (txid -> outpoint)"
 			: "address pairs: one row per (distinct input address, distinct output "
 			  "address) of a non-coinbase tx; coinbase txs have no row",
 		"columns", cols, "spark_ddl", ddl,
@@ -190,7 +190,7 @@ static FILE *open_part(struct ee_out *o, char *path, size_t cap,
 static const char *header(enum edge_level level)
 {
 	return level == EDGE_LEVEL_TX
-		? "direction,src,dst,txid,height,time,index,address,value\n"
+		? "direction,txid,outpoint,height,time,index,address,value\n"
 		: "src,dst,txid,height,time,value,n_src,n_dst\n";
 }
 
@@ -280,11 +280,15 @@ static size_t format_row(char *b, enum edge_level level, bool json,
 
 	if (json)
 		b[n++] = '{';
-	if (tx)
+	if (tx) {
 		field_s(b, &n, json, true, "direction", r->direction);
-	field_s(b, &n, json, !tx, "src", r->src);
-	field_s(b, &n, json, false, "dst", r->dst);
-	field_s(b, &n, json, false, "txid", r->txid);
+		field_s(b, &n, json, false, "txid", r->txid);
+		field_s(b, &n, json, false, "outpoint", r->outpoint);
+	} else {
+		field_s(b, &n, json, true, "src", r->src);
+		field_s(b, &n, json, false, "dst", r->dst);
+		field_s(b, &n, json, false, "txid", r->txid);
+	}
 	field_u(b, &n, json, "height", r->height);
 	field_u(b, &n, json, "time", r->time);
 	if (tx) {
