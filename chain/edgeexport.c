@@ -182,7 +182,8 @@ static bool name_of(struct ee_walk *w, const char **name, uint64_t id,
 
 static bool rows_tx(struct ee_walk *w, const struct idx_tx *tx, const char **why)
 {
-	struct ee_row r = { .txid = w->txhex, .height = tx->height, .time = w->time };
+	struct ee_row r = { .txid = w->txhex, .tx_index = tx->txnum,
+			    .height = tx->height, .time = w->time };
 	char op[80];
 	struct hash256 prev;
 
@@ -293,7 +294,8 @@ static uint64_t mul_div(uint64_t v, uint64_t c, uint64_t t)
  * that each output address's shares sum to exactly its value. */
 static bool rows_addr(struct ee_walk *w, const struct idx_tx *tx, const char **why)
 {
-	struct ee_row r = { .txid = w->txhex, .height = tx->height, .time = w->time };
+	struct ee_row r = { .txid = w->txhex, .tx_index = tx->txnum,
+			    .height = tx->height, .time = w->time };
 	uint64_t total = 0, cum = 0;
 
 	if (tx->coinbase)

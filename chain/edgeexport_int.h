@@ -19,6 +19,7 @@ struct ee_row {
 	const char *txid;
 	const char *outpoint, *address;  /* tx level only */
 	const char *src, *dst;      /* address level only */
+	uint64_t tx_index;          /* txnum */
 	uint32_t height, index;     /* index: tx level only */
 	uint64_t time, value;
 	uint64_t n_src, n_dst;      /* address level only */

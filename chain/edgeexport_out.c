@@ -21,6 +21,7 @@ static const struct ee_col tx_cols[] = {
 	  "out: an output, edge txid -> outpoint" },
 	{ "txid", "string", "the spending tx (in) or the paying tx (out), hex as shown" },
 	{ "outpoint", "string", "<txid>:<vout>: the outpoint spent (in) or created (out)" },
+	{ "tx_index", "bigint", "txid's position in chain order from 0 (proceeds' txnum)" },
 	{ "height", "int", "height of the block holding txid" },
 	{ "time", "bigint", "that block's header time (Unix seconds)" },
 	{ "index", "int", "in: input index of the spending tx; out: output index" },
@@ -32,6 +33,7 @@ static const struct ee_col addr_cols[] = {
 	{ "src", "string", "an input address of the tx (distinct per tx)" },
 	{ "dst", "string", "an output address of the tx (distinct per tx)" },
 	{ "txid", "string", "the tx, hex as shown" },
+	{ "tx_index", "bigint", "txid's position in chain order from 0 (proceeds' txnum)" },
 	{ "height", "int", "height of the block holding txid" },
 	{ "time", "bigint", "that block's header time (Unix seconds)" },
 	{ "value", "bigint", "the outputs paid to dst apportioned to src by input "
@@ -190,8 +192,8 @@ static FILE *open_part(struct ee_out *o, char *path, size_t cap,
 static const char *header(enum edge_level level)
 {
 	return level == EDGE_LEVEL_TX
-		? "direction,txid,outpoint,height,time,index,address,value\n"
-		: "src,dst,txid,height,time,value,n_src,n_dst\n";
+		? "direction,txid,outpoint,tx_index,height,time,index,address,value\n"
+		: "src,dst,txid,tx_index,height,time,value,n_src,n_dst\n";
 }
 
 bool ee_out_height(struct ee_out *o, uint32_t h, const char **why)
@@ -289,6 +291,7 @@ static size_t format_row(char *b, enum edge_level level, bool json,
 		field_s(b, &n, json, false, "dst", r->dst);
 		field_s(b, &n, json, false, "txid", r->txid);
 	}
+	field_u(b, &n, json, "tx_index", r->tx_index);
 	field_u(b, &n, json, "height", r->height);
 	field_u(b, &n, json, "time", r->time);
 	if (tx) {

@@ -38,22 +38,22 @@ while read -r rows csv jsonl; do
 	case $csv in edges/csv/height_range=*-*/part.csv) ;; *) fail "partition path $csv" ;; esac
 done < "$T/parts"
 head -1 "$T/tx/$(jq -r '.partitions[0].csv' "$M")" |
-	grep -qx "direction,txid,outpoint,height,time,index,address,value" || fail "tx csv header"
+	grep -qx "direction,txid,outpoint,tx_index,height,time,index,address,value" || fail "tx csv header"
 jq -r '.columns[].name' "$T/tx/schema.json" | paste -sd, - |
-	grep -qx "direction,txid,outpoint,height,time,index,address,value" || fail "schema columns"
+	grep -qx "direction,txid,outpoint,tx_index,height,time,index,address,value" || fail "schema columns"
 for f in $(jq -r '.partitions[].csv' "$M"); do tail -n +2 "$T/tx/$f"; done > "$T/tx.csv"
 for f in $(jq -r '.partitions[].jsonl' "$M"); do cat "$T/tx/$f"; done |
-	jq -r '[.direction, .txid, .outpoint, (.height|tostring), (.time|tostring),
+	jq -r '[.direction, .txid, .outpoint, (.tx_index|tostring), (.height|tostring), (.time|tostring),
 		(.index|tostring), .address, (.value|tostring)] | join(",")' > "$T/txj.csv" ||
 	fail "tx JSON Lines do not parse"
 cmp -s "$T/tx.csv" "$T/txj.csv" || fail "tx CSV and JSON Lines differ"
 # every spent outpoint was created by an output row with that address and value
-awk -F, '$1 == "out" { o[$3] = $7 "," $8 } $1 == "in" { i[$3] = $7 "," $8 }
+awk -F, '$1 == "out" { o[$3] = $8 "," $9 } $1 == "in" { i[$3] = $8 "," $9 }
 	END { for (k in i) if (o[k] != i[k]) bad++; exit bad > 0 }' "$T/tx.csv" ||
 	fail "an input names an outpoint no output row created"
 # a height range holds just its blocks
 "$P" export -q edges $C --out "$T/tx2" --from 100 --to 105 > /dev/null || fail "export --from --to"
-[ "$(jq .rows "$T/tx2/manifest.json")" -eq "$(awk -F, '$4 >= 100 && $4 <= 105' "$T/tx.csv" | wc -l)" ] ||
+[ "$(jq .rows "$T/tx2/manifest.json")" -eq "$(awk -F, '$5 >= 100 && $5 <= 105' "$T/tx.csv" | wc -l)" ] ||
 	fail "--from 100 --to 105: rows differ from the whole export's"
 
 # --- address level -----------------------------------------------------
@@ -62,14 +62,14 @@ A=$T/ad/manifest.json
 for f in $(jq -r '.partitions[].csv' "$A"); do tail -n +2 "$T/ad/$f"; done > "$T/ad.csv"
 [ "$(wc -l < "$T/ad.csv")" -eq "$(jq .rows "$A")" ] || fail "address rows differ from the manifest"
 for f in $(jq -r '.partitions[].jsonl' "$A"); do cat "$T/ad/$f"; done |
-	jq -r '[.src, .dst, .txid, (.height|tostring), (.time|tostring), (.value|tostring),
+	jq -r '[.src, .dst, .txid, (.tx_index|tostring), (.height|tostring), (.time|tostring), (.value|tostring),
 		(.n_src|tostring), (.n_dst|tostring)] | join(",")' | cmp -s - "$T/ad.csv" ||
 	fail "address CSV and JSON Lines differ"
 # rows per tx = n_src * n_dst, and a tx's rows sum to its outputs
-awk -F, '{ n[$3]++; w[$3] = $7 * $8; v[$3] += $6 }
+awk -F, '{ n[$3]++; w[$3] = $8 * $9; v[$3] += $7 }
 	END { for (t in n) { if (n[t] != w[t]) bad++; print t, v[t] } exit bad > 0 }' \
 	"$T/ad.csv" | sort > "$T/adsum" || fail "address rows per tx != n_src * n_dst"
-awk -F, '$1 == "out" { v[$2] += $8 } $1 == "in" { spends[$2] = 1 }
+awk -F, '$1 == "out" { v[$2] += $9 } $1 == "in" { spends[$2] = 1 }
 	END { for (t in spends) print t, v[t] }' "$T/tx.csv" | sort > "$T/txsum2"
 cmp -s "$T/adsum" "$T/txsum2" || fail "address rows of a tx do not sum to its outputs"
 
@@ -78,7 +78,7 @@ cmp -s "$T/adsum" "$T/txsum2" || fail "address rows of a tx do not sum to its ou
 "$P" cluster $C mixes --csv | awk -F, 'NR > 1 && $5 == "no" { print $1 }' > "$T/mixes"
 awk -F, 'FNR == NR { skip[$1] = 1; next }
 	function find(x) { while (p[x] != "" && p[x] != x) x = p[x]; return x }
-	FILENAME ~ /ad.csv$/ && $7 >= 2 && !($3 in skip) {
+	FILENAME ~ /ad.csv$/ && $8 >= 2 && !($3 in skip) {
 		if (!($3 in a)) a[$3] = $1
 		r = find(a[$3]); s = find($1); if (r != s) p[s] = r }
 	FILENAME ~ /a.csv$/ && FNR > 1 { id[$1] = FNR - 2; if (p[$1] == "") p[$1] = $1; addr[FNR - 2] = $1 }

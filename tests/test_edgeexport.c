@@ -262,15 +262,14 @@ static void test_tx_level(void **state)
 	assert_int_equal(nj, n);
 	for (size_t i = 0; i < n; i++) {
 		json_error_t e;
-		char b[8][160], line[1024];
+		char line[1024];
 		json_t *j = json_loads(jl[i], 0, &e);
 		assert_non_null(j);
-		for (int k = 0; k < 8; k++)
-			field(b[k], sizeof(b[k]), rows[i], k);
-		snprintf(line, sizeof(line), "%s,%s,%s,%lld,%lld,%lld,%s,%lld",
+		snprintf(line, sizeof(line), "%s,%s,%s,%lld,%lld,%lld,%lld,%s,%lld",
 			 json_string_value(json_object_get(j, "direction")),
 			 json_string_value(json_object_get(j, "txid")),
 			 json_string_value(json_object_get(j, "outpoint")),
+			 json_integer_value(json_object_get(j, "tx_index")),
 			 json_integer_value(json_object_get(j, "height")),
 			 json_integer_value(json_object_get(j, "time")),
 			 json_integer_value(json_object_get(j, "index")),
@@ -297,16 +296,20 @@ static void test_tx_values(void **state)
 	assert_true(export(EDGE_LEVEL_TX, 0, 0, true, &s, &why));
 	json_t *m = manifest();
 	char **rows = read_rows(m, "csv", &n);
+	uint64_t txnum = 0;
 	for (unsigned b = 0; b < N_BLK; b++)
-		for (uint32_t t = 0; t < blk[b].n_tx; t++) {
+		for (uint32_t t = 0; t < blk[b].n_tx; t++, txnum++) {
 			char hex[65], id[80], dir_[8];
 			uint64_t vin = 0, vout = 0;
 			hash256_to_hex(hex, &blk[b].txs[t].txid);
 			for (size_t i = 0; i < n; i++) {
 				field(id, sizeof(id), rows[i], 1);
 				field(dir_, sizeof(dir_), rows[i], 0);
-				if (strcmp(id, hex) == 0)
-					*(dir_[0] == 'i' ? &vin : &vout) += field_u(rows[i], 7);
+				if (strcmp(id, hex) != 0)
+					continue;
+				*(dir_[0] == 'i' ? &vin : &vout) += field_u(rows[i], 8);
+				assert_int_equal(field_u(rows[i], 3), txnum);
+				assert_int_equal(field_u(rows[i], 4), b);
 			}
 			assert_int_equal(vout, out_sum(&blk[b].txs[t]));
 			assert_int_equal(vin, t ? spent_sum(&blk[b].txs[t]) : 0);
@@ -317,12 +320,12 @@ static void test_tx_values(void **state)
 		if (rows[i][0] != 'i')
 			continue;
 		field(op, sizeof(op), rows[i], 2);
-		field(a, sizeof(a), rows[i], 6);
+		field(a, sizeof(a), rows[i], 7);
 		for (size_t j = 0; j < n && !found; j++) {
 			field(op2, sizeof(op2), rows[j], 2);
-			field(a2, sizeof(a2), rows[j], 6);
+			field(a2, sizeof(a2), rows[j], 7);
 			found = rows[j][0] == 'o' && strcmp(op, op2) == 0 && strcmp(a, a2) == 0 &&
-				field_u(rows[j], 7) == field_u(rows[i], 7);
+				field_u(rows[j], 8) == field_u(rows[i], 8);
 		}
 		assert_true(found);
 	}
@@ -375,8 +378,8 @@ static void test_address_level(void **state)
 			for (size_t i = 0; i < n; i++) {
 				field(id, sizeof(id), rows[i], 2);
 				if (strcmp(id, hex) == 0) {
-					v += field_u(rows[i], 5);
-					assert_int_equal(field_u(rows[i], 6),
+					v += field_u(rows[i], 6);
+					assert_int_equal(field_u(rows[i], 7),
 							 distinct_scripts(&blk[b].txs[t], true));
 				}
 			}
@@ -388,7 +391,7 @@ static void test_address_level(void **state)
 	 * major order */
 	const uint64_t share[4] = { 66666668, 33333333, 33333334, 16666667 };
 	for (int k = 0; k < 4; k++)
-		assert_int_equal(field_u(rows[k], 5), share[k]);
+		assert_int_equal(field_u(rows[k], 6), share[k]);
 	json_decref(m);
 	free_rows(rows, n);
 }
