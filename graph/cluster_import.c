@@ -38,6 +38,7 @@ struct ci_read {
 	struct ci_pair *pairs;      /* n entries at most (no id twice) */
 	size_t n_pairs;
 	uint64_t line;
+	unsigned misses;            /* rows in a row not at their id's position */
 	struct cluster_import_stats *stats;
 	char *err;                  /* WHY_MAX bytes, per thread */
 };
@@ -80,6 +81,10 @@ static bool row_key(struct ci_read *r, uint8_t key[SCRIPT_KEY_MAX], size_t *kl,
 	return true;
 }
 
+/* Positional matching stops after this many rows in a row missed it: the
+ * file is in another order (naming each position costs an encoding). */
+#define CI_MISSES_MAX 4096
+
 /* The address id of a row: the id of its position when the file is in
  * id order (as cluster export --all writes it), else an `A` lookup. */
 static bool row_id(struct ci_read *r, uint32_t *id, const char *addr,
@@ -91,14 +96,16 @@ static bool row_id(struct ci_read *r, uint32_t *id, const char *addr,
 	size_t kl;
 	bool found;
 
-	if (pos < r->n) {
+	if (pos < r->n && r->misses < CI_MISSES_MAX) {
 		if (!addrname_get(r->names, &nm, pos, why))
 			return fail(r, why, "%s", *why), false;
 		if (strcmp(nm, addr) == 0) {
 			r->stats->in_order++;
+			r->misses = 0;
 			*id = (uint32_t)pos;
 			return true;
 		}
+		r->misses++;
 	}
 	if (!row_key(r, key, &kl, addr, why))
 		return false;
