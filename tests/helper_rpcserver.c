@@ -35,8 +35,9 @@ struct rpcsrv {
 	bool errors_200;
 	bool batch_reversed;
 	uint32_t requests, calls, connections;
-	pthread_t *conns;          /* joined at stop */
+	pthread_t *conns;          /* joined at stop or when idle */
 	size_t n_conns, cap_conns;
+	uint32_t active;           /* connection threads still serving */
 };
 
 struct conn {
@@ -390,6 +391,9 @@ static void *conn_main(void *arg)
 	}
 	close(c->fd);
 	free(c->buf);
+	pthread_mutex_lock(&c->s->lock);
+	c->s->active--;
+	pthread_mutex_unlock(&c->s->lock);
 	free(c);
 	return NULL;
 }
@@ -403,6 +407,7 @@ static void spawn(struct rpcsrv *s, int fd)
 	c->fd = fd;
 	pthread_mutex_lock(&s->lock);
 	s->connections++;
+	s->active++;
 	if (s->n_conns == s->cap_conns) {
 		s->cap_conns = s->cap_conns ? s->cap_conns * 2 : 16;
 		s->conns = realloc(s->conns, s->cap_conns * sizeof(*s->conns));
@@ -485,6 +490,28 @@ void rpcsrv_stop(struct rpcsrv *s)
 	pthread_mutex_destroy(&s->lock);
 	free(s->conns);
 	free(s);
+}
+
+bool rpcsrv_wait_idle(struct rpcsrv *s, unsigned max_ms)
+{
+	uint32_t active = 1;
+
+	for (unsigned waited = 0; waited <= max_ms; waited += 5) {
+		pthread_mutex_lock(&s->lock);
+		active = s->active;
+		pthread_mutex_unlock(&s->lock);
+		if (active == 0)
+			break;
+		usleep(5000);
+	}
+	if (active)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->n_conns; i++)
+		pthread_join(s->conns[i], NULL);
+	s->n_conns = 0;
+	pthread_mutex_unlock(&s->lock);
+	return true;
 }
 
 const char *rpcsrv_url(const struct rpcsrv *s)

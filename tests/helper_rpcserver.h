@@ -81,6 +81,13 @@ void rpcsrv_set_batch_reversed(struct rpcsrv *s, bool on);
 /* getblockchaininfo's "chain" (copied; < 16 chars). */
 void rpcsrv_set_chain_name(struct rpcsrv *s, const char *name);
 
+/* Waits (at most max_ms) until no connection is being served, and joins
+ * the finished connection threads: only the acceptor, idle in poll, is
+ * left. A test forks its client after this, so that the child cannot
+ * inherit a lock (the allocator's, under AddressSanitizer) that a server
+ * thread held at the fork. False when connections are still open. */
+bool rpcsrv_wait_idle(struct rpcsrv *s, unsigned max_ms);
+
 /* Counters since start: HTTP requests received (including rejected and
  * faulted ones), JSON-RPC calls executed, TCP connections accepted. */
 uint32_t rpcsrv_requests(struct rpcsrv *s);

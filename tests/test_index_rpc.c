@@ -226,6 +226,9 @@ static void run_and_die(const char *db, struct rpcsrv *s, struct killer k,
 	pid_t pid;
 	int status;
 
+	/* The killed child's connections must be closed first (see
+	 * rpcsrv_wait_idle). */
+	assert_true(rpcsrv_wait_idle(s, 20000));
 	fflush(NULL);
 	pid = fork();
 	assert_true(pid >= 0);
