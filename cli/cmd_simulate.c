@@ -53,9 +53,11 @@ static bool parse_fraction(unsigned *permille, const char *s)
 static int parse_flag(struct sim_args *a, const char *arg)
 {
 	static const char *const names[] = { "--force", "--fast-sigs", "--xor", "--rev",
-					     "--stats", "--crime-coinjoin", "--mix-variants" };
+					     "--stats", "--crime-coinjoin", "--mix-variants",
+					     "--crime-demix" };
 	bool *const flags[] = { &a->force, &a->opt.fast_sigs, &a->opt.xor, &a->opt.rev,
-				&a->opt.stats, &a->opt.crime_coinjoin, &a->opt.mix_variants };
+				&a->opt.stats, &a->opt.crime_coinjoin, &a->opt.mix_variants,
+				&a->opt.crime_demix };
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 		if (strcmp(arg, names[k]) == 0)
 			return *flags[k] = true, 1;
@@ -329,8 +331,8 @@ static int run(struct cli_common *c, int argc, char **argv)
 const struct cli_command cmd_simulate = {
 	"simulate", run, "write a synthetic economy with a crime and its ground truth",
 	"proceeds simulate --out DIR [--seed N] [--txs N | --blocks N]\n"
-	"                  [--scenario S[,S...]] [--crime-coinjoin] [--known FRACTION]\n"
-	"                  [--force]\n"
+	"                  [--scenario S[,S...]] [--crime-coinjoin] [--crime-demix]\n"
+	"                  [--known FRACTION] [--force]\n"
 	"                  [--start-time UNIX] [--file-size BYTES] [--users N]\n"
 	"                  [--fast-sigs] [--threads N] [--profile 2017|2021|2024]\n"
 	"                  [--stats] [--forks N] [--xor] [--rev] [--mix-variants]\n"
@@ -346,6 +348,12 @@ const struct cli_command cmd_simulate = {
 	"                   case-<S>.json; case.json is the first), or none\n"
 	"  --crime-coinjoin ransomware: the peel chain's remainder goes through a\n"
 	"                   WabiSabi CoinJoin; later cash-outs are marked mixed\n"
+	"  --crime-demix    --crime-coinjoin, and the ransomware keeps 2-3 coins out\n"
+	"                   of the mix, then consolidates postmix coins, spends some\n"
+	"                   with the kept coins and deposits into static deposit\n"
+	"                   addresses; some other participants of every WabiSabi\n"
+	"                   round co-spend their postmix coins or reuse a deposit\n"
+	"                   address (truth.json \"demix\", \"postmix_habits\")\n"
 	"  --known F        share of exchange deposit addresses in tags.csv (0.1)\n"
 	"  --force          replace a DIR that already holds a simulated chain\n"
 	"  --start-time T   time of block 1 (default 1700000000)\n"

@@ -3,6 +3,7 @@
 #include "proceeds/sim.h"
 #include "proceeds/simcrime.h"
 #include "proceeds/simmix.h"
+#include "proceeds/simpostmix.h"
 #include "proceeds/simvariant.h"
 #include "proceeds/simworld.h"
 
@@ -39,7 +40,8 @@ static bool econ_open(struct econ *e, const struct sim_options *opt,
 	e->chain.sign = e->sign;
 	return world_init(e) &&
 	       mix_init(e, opt->coinjoin_permille, opt->payjoin_permille) &&
-	       (opt->n_scenarios == 0 || crime_init(e)) && variant_init(e);
+	       (opt->n_scenarios == 0 || crime_init(e)) && variant_init(e) &&
+	       postmix_init(e);
 }
 
 static void econ_close(struct econ *e)
@@ -47,6 +49,7 @@ static void econ_close(struct econ *e)
 	const char *why;
 	(void)!simchain_close(&e->chain, &why);
 	crime_release(e);
+	postmix_release(e);
 	variant_release(e);
 	mix_release(e);
 	world_release(e);
@@ -91,7 +94,8 @@ static bool economic_block(struct econ *e)
 			break;
 		if (simchain_pending_weight(&e->chain) > 3400000)
 			break;
-		if (!crime_step(e, progress_permille(e)) || !world_step(e))
+		if (!crime_step(e, progress_permille(e)) ||
+		    !postmix_step(e, progress_permille(e)) || !world_step(e))
 			return false;
 	}
 	return world_block_end(e);
@@ -173,6 +177,8 @@ static json_t *generator_json(const struct econ *e)
 		json_object_set_new(g, "rev", json_true());
 	if (e->opt.mix_variants)
 		json_object_set_new(g, "mix_variants", json_true());
+	if (e->opt.crime_demix)
+		json_object_set_new(g, "crime_demix", json_true());
 	return g;
 }
 
@@ -243,7 +249,8 @@ static bool write_truth(struct econ *e, json_t *crime, const char **why)
 		return false;
 	}
 	fputs("\n],\n", f);
-	if (!mix_truth(e, f, why) || !variant_truth(e, f, why)) {
+	if (!mix_truth(e, f, why) || !variant_truth(e, f, why) ||
+	    !postmix_truth(e, f, why)) {
 		fclose(f);
 		return false;
 	}

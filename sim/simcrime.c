@@ -192,6 +192,25 @@ const char *crime_mixed_from(const struct crime *c, uint32_t pool)
 	return NULL;
 }
 
+void crime_add_mixed(struct crime *c, uint32_t pool, const char *txid, bool direct)
+{
+	if (c->n_mixed == CRIME_MAX_MIXED)
+		return;
+	c->mixed[c->n_mixed].pool = pool;
+	c->mixed[c->n_mixed].direct = direct;
+	memcpy(c->mixed[c->n_mixed++].txid, txid, 65);
+}
+
+void crime_forget_mixed(struct crime *c, uint32_t pool)
+{
+	for (uint32_t i = 0; i < c->n_mixed; i++)
+		if (c->mixed[i].pool == pool) {
+			memmove(&c->mixed[i], &c->mixed[i + 1], (c->n_mixed - i - 1) * sizeof(c->mixed[0]));
+			c->n_mixed--;
+			return;
+		}
+}
+
 void crime_note_sweep(struct econ *e, const uint32_t *in, uint32_t n,
 		      const struct hash256 *txid)
 {
@@ -275,7 +294,7 @@ static json_t *cashout_totals(const struct crime *c)
 
 static json_t *one_truth(const struct econ *e, const struct crime *c)
 {
-	return json_pack(
+	json_t *t = json_pack(
 		"{s:s, s:I, s:s, s:O, s:O, s:O, s:o, s:O, s:{s:I, s:I, s:I, s:I}, s:s}",
 		"scenario", sim_scenario_name(c->kind), "criminal_entity",
 		(json_int_t)c->criminal, "criminal_name", e->ent[c->criminal].name,
@@ -286,6 +305,9 @@ static json_t *one_truth(const struct econ *e, const struct crime *c)
 		"seeded = cashed_out + unspent + fees; the criminal's wallet holds "
 		"only proceeds, so every satoshi it paid into an exchange deposit "
 		"address is proceeds");
+	if (c->dm.truth) /* --crime-demix */
+		json_object_set(t, "demix", c->dm.truth);
+	return t;
 }
 
 json_t *crime_truth(const struct econ *e)
@@ -338,6 +360,7 @@ void crime_release(struct econ *e)
 		json_decref(c->cashouts);
 		json_decref(c->unspent);
 		json_decref(c->reports);
+		json_decref(c->dm.truth);
 	}
 	free(s);
 	e->crime = NULL;

@@ -134,6 +134,18 @@ oom:
 	return false;
 }
 
+uint32_t econ_coin_of(const struct econ *e, uint32_t owner, const struct hash256 *txid,
+		      uint32_t vout)
+{
+	const struct sim_entity *u = &e->ent[owner];
+	for (uint32_t k = 0; k < u->coins.n; k++) {
+		const struct sim_utxo *c = &e->pool[u->coins.v[k]];
+		if (c->vout == vout && hash256_eq(&c->txid, txid))
+			return u->coins.v[k];
+	}
+	return UINT32_MAX;
+}
+
 /* Removes pool entry i from its owner's list and frees the slot. */
 static bool remove_utxo(struct econ *e, uint32_t i)
 {

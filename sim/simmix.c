@@ -1,6 +1,7 @@
 /* Whirlpool and WabiSabi rounds and PayJoins, with their truth
  * (simmix.h). */
 #include "proceeds/simmix.h"
+#include "proceeds/simpostmix.h"
 #include "proceeds/simworld.h"
 
 #include <assert.h>
@@ -383,6 +384,9 @@ static int ws_round(struct econ *e, uint32_t n, uint32_t nd, uint32_t want,
 	}
 	if (k->note)
 		note_coinjoin(e, txid, "wabisabi", 0, n, nd, *fee);
+	/* --crime-demix: its users' later habits (nothing without) */
+	if (k->note && !postmix_note_round(e, txid, m->dests, nd))
+		return -1;
 	return 1;
 }
 

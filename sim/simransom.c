@@ -56,10 +56,13 @@ bool ransom_init(struct econ *e, struct crime *c)
 	draw_victims(e, c, 8, 24, 150, 450);
 	c->consolidate_at = 520;
 	c->hops_left = (uint32_t)simrng_range(&e->rng, 6, 14);
-	/* With --crime-coinjoin, the remainder after this many hops (the
-	 * consolidation counts as one) goes through a WabiSabi round. */
-	c->mix_at_hop = e->opt.crime_coinjoin ? (unsigned)simrng_range(&e->rng, 2, 4)
-					      : UINT32_MAX;
+	/* With --crime-coinjoin (or --crime-demix), the remainder after this
+	 * many hops (the consolidation counts as one) goes through a
+	 * WabiSabi round. */
+	c->mix_at_hop = e->opt.crime_coinjoin || e->opt.crime_demix
+				? (unsigned)simrng_range(&e->rng, 2, 4) : UINT32_MAX;
+	if (e->opt.crime_demix)
+		demix_init(e, c);
 	return true;
 }
 
@@ -129,11 +132,9 @@ static bool cash_out(struct econ *e, struct crime *c, uint32_t in,
 	return true;
 }
 
-/* The remainder joins a WabiSabi round; its postmix coins are noted. */
-static bool mix_hop(struct econ *e, struct crime *c)
+bool ransom_mix_hop(struct econ *e, struct crime *c, uint32_t in)
 {
-	struct sim_entity *g = &e->ent[c->criminal];
-	uint32_t in = g->coins.v[0], outs[MIX_JOIN_OUTS], n_outs = 0;
+	uint32_t outs[MIX_JOIN_OUTS], n_outs = 0;
 	struct hash256 txid;
 	uint64_t share;
 	char hex[65];
@@ -153,11 +154,9 @@ static bool mix_hop(struct econ *e, struct crime *c)
 		json_object_set_new(j, "to", json_string("criminal"));
 		json_object_set_new(j, "entity", json_integer(c->criminal));
 		json_array_append_new(o, j);
-		if (c->n_mixed < CRIME_MAX_MIXED) {
-			c->mixed[c->n_mixed].pool = outs[k];
-			memcpy(c->mixed[c->n_mixed++].txid, hex, sizeof(hex));
-		}
+		crime_add_mixed(c, outs[k], hex, true);
 	}
+	c->was_mixed = true;
 	c->fees += share;
 	c->hops_done++;
 	json_array_append_new(c->hops, json_pack(
@@ -195,6 +194,8 @@ static bool peel(struct econ *e, struct crime *c, unsigned progress)
 	uint32_t in = g->coins.v[0];
 	uint64_t v = e->pool[in].value;
 
+	if (e->opt.crime_demix && c->hops_done >= c->mix_at_hop)
+		return demix_step(e, c, progress);
 	if (c->n_mixed || c->hops_done >= c->mix_at_hop) {
 		if (c->hops_left == 0 || progress >= 880) {
 			c->phase = C_DONE;
@@ -202,7 +203,7 @@ static bool peel(struct econ *e, struct crime *c, unsigned progress)
 		}
 		c->next_hop = progress + (unsigned)simrng_range(&e->rng, 8, 30);
 		if (!c->n_mixed)
-			return mix_hop(e, c);
+			return ransom_mix_hop(e, c, g->coins.v[0]);
 		c->hops_left--;
 		return deposit_postmix(e, c);
 	}

@@ -10,7 +10,10 @@
  * hop pays a slice into a fresh customer deposit address at one of several
  * exchanges and the rest to a fresh address of its own; the last remainder
  * stays unspent. The attacker's wallet holds only proceeds and pays every
- * fee from them, so seeded = cashed out + unspent + fees, to the satoshi. */
+ * fee from them, so seeded = cashed out + unspent + fees, to the satoshi.
+ * With --crime-demix it keeps coins out of its CoinJoin and links its
+ * postmix coins afterwards (consolidations, spends with the kept coins,
+ * static deposit addresses), listed in the crime's "demix" truth. */
 #ifndef PROCEEDS_SIMCRIME_H
 #define PROCEEDS_SIMCRIME_H
 

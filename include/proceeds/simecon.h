@@ -102,6 +102,10 @@ struct sim_options {
 	enum sim_scenario scenario[SIM_SCENARIO_COUNT]; /* in run order */
 	uint32_t n_scenarios;    /* 0: the economy alone */
 	bool crime_coinjoin;     /* ransomware: one hop through a WabiSabi round */
+	bool crime_demix;        /* implies crime_coinjoin; after the round the
+	                          * criminal and some other participants link
+	                          * their postmix coins (simpostmix.h,
+	                          * docs/simulate.md) */
 	enum sim_era era;
 	uint64_t file_max;       /* blk file rollover */
 	uint32_t start_time;     /* time of block 1 */
@@ -123,6 +127,7 @@ struct sim_world;
 struct sim_signer;
 struct sim_mix;
 struct sim_variant;
+struct sim_postmix;
 
 /* The whole economy. Heap object owned by the driver. */
 struct econ {
@@ -154,6 +159,7 @@ struct econ {
 	struct sim_crime *crime; /* NULL without a scenario */
 	struct sim_mix *mix;     /* CoinJoins and PayJoins (simmix.c) */
 	struct sim_variant *variant; /* --mix-variants (simvariant.c); NULL without */
+	struct sim_postmix *postmix; /* --crime-demix (simpostmix.c); NULL without */
 	struct simstats stats;   /* with opt.stats */
 	struct simrng fork_rng;  /* --forks draws (not the economy's stream) */
 	uint32_t forks_done;
@@ -188,6 +194,11 @@ void econ_address(const struct econ *e, char out[92], const struct simkey *k);
 bool econ_add_utxo(struct econ *e, const struct hash256 *txid, uint32_t vout,
 		   const struct sim_dest *d, bool coinbase)
 	__attribute__((warn_unused_result));
+
+/* The pool index of the unspent output txid:vout of entity owner (a
+ * linear search of its coins), or UINT32_MAX when it has no such coin. */
+uint32_t econ_coin_of(const struct econ *e, uint32_t owner, const struct hash256 *txid,
+		      uint32_t vout);
 
 /* A payment made by a wallet. The outputs are dests[0..n) in order, plus a
  * change output to a fresh key of the payer (role "change") at a random
