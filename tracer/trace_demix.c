@@ -14,20 +14,20 @@
 #include <string.h>
 
 /* Each heuristic's precision, measured by bench/bench_demix.sh (`make
- * bench`: `proceeds simulate --crime-coinjoin`, seeds 1-20, 4,000 txs;
+ * bench`: `proceeds simulate --crime-demix`, seeds 1-20, 4,000 txs;
  * figures, machine and date in bench/RESULTS.md, "Beyond a CoinJoin";
  * docs/taint-models.md): links found, of which every linked output truly
  * had one owner, of which every one was the criminal's. Change them with
- * those two pages. links = 0: the simulator made no such link, so the
- * heuristic's precision is not measured (the simulated criminal never
- * spends postmix coins together or with unmixed proceeds, and every
- * deposit address is fresh). */
+ * those two pages. The simulator's other mix participants co-spend and
+ * reuse deposit addresses at rates that are an assumption, which the
+ * co-spend and same-deposit precisions follow; with-criminal-coins is
+ * 100% because nobody else holds unmixed proceeds there. */
 #define DEMIX_MEASURED_ON "bench/bench_demix.sh on proceeds simulate " \
-	"--crime-coinjoin, seeds 1-20, 4,000 txs, 2026-12-04"
+	"--crime-demix, seeds 1-20, 4,000 txs, 2026-12-04"
 static const struct trace_link_rate RATES[TRACE_LINK_KIND_COUNT] = {
-	[TRACE_LINK_CO_SPEND] = { 2, 2, 0, DEMIX_MEASURED_ON },
-	[TRACE_LINK_WITH_CRIMINAL] = { 0, 0, 0, DEMIX_MEASURED_ON },
-	[TRACE_LINK_SAME_DEPOSIT] = { 0, 0, 0, DEMIX_MEASURED_ON },
+	[TRACE_LINK_CO_SPEND] = { 88, 88, 35, DEMIX_MEASURED_ON },
+	[TRACE_LINK_WITH_CRIMINAL] = { 33, 33, 33, DEMIX_MEASURED_ON },
+	[TRACE_LINK_SAME_DEPOSIT] = { 58, 58, 11, DEMIX_MEASURED_ON },
 };
 
 const char *trace_link_kind_name(enum trace_link_kind k)
