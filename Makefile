@@ -115,7 +115,7 @@ demo: deps all
 
 # The sample case shipped in data/demo: byte-for-byte reproducible.
 demo-data: all
-	$(BIN) simulate --out data/demo --seed 2024 --txs 20000 --force -q
+	$(BIN) simulate --out data/demo --seed 2024 --txs 20000 --crime-demix --force -q
 
 bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; ./$$b || exit 1; done
