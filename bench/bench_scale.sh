@@ -2,9 +2,10 @@
 # The scale run (issue 16, docs/scale.md): a simulated chain of SCALE_TXS
 # transactions (default 100,000,000), indexed in steps of SCALE_STEP
 # (default 10,000,000) transactions, with tx/s (the step and overall),
-# CPU seconds, peak RSS, index and blk bytes and LevelDB's write
-# amplification after every step; then `cluster build`, a trace and
-# `cluster export --all --csv`, each timed with its peak RSS.
+# CPU seconds, peak RSS, index and blk bytes, LevelDB's write
+# amplification and the bytes read from disk after every step; then
+# `cluster build`, a trace and `cluster export --all --csv`, each timed
+# with its peak RSS.
 #
 # `make bench` runs every bench/bench_*.sh: this one only when SCALE_TXS
 # is set (hours and ~80 GB of disk at 100M). Environment:
@@ -68,7 +69,7 @@ else
 fi
 B=$D/proceeds
 T=$D/progress.tsv
-[ -f "$T" ] || printf 'step\ttxs_step\ttxs_total\ttip\tblk_files\tblk_bytes\tindex_bytes\tindex_over_blk\twall_s_step\ttxps_step\twall_s_total\ttxps_total\tcpu_s_step\ttx_per_cpu_s_step\tpeak_rss_mib_step\tpeak_rss_mib_run\twrite_bytes_step\twa_step\twa_total\tload1\tsimulator\tdisk_pct\tnote\tdate\n' > "$T"
+[ -f "$T" ] || printf 'step\ttxs_step\ttxs_total\ttip\tblk_files\tblk_bytes\tindex_bytes\tindex_over_blk\twall_s_step\ttxps_step\twall_s_total\ttxps_total\tcpu_s_step\ttx_per_cpu_s_step\tpeak_rss_mib_step\tpeak_rss_mib_run\twrite_bytes_step\twa_step\twa_total\tload1\tsimulator\tdisk_pct\tnote\tdate\tread_bytes_step\n' > "$T"
 
 disk_pct() { df -P "$D" | awk 'NR == 2 { sub("%", "", $5); print $5 }'; }
 sim_done() { [ -d "$D/sim/blocks" ]; }
@@ -157,6 +158,7 @@ while :; do
 	cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$D/step.time")
 	rss=$(awk -F': ' '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$D/step.time")
 	wb=$(awk -F': ' '/File system outputs/ { printf "%.0f", $2 * 512 }' "$D/step.time")
+	rb=$(awk -F': ' '/File system inputs/ { printf "%.0f", $2 * 512 }' "$D/step.time")
 	blk=$(linked_bytes); idx=$(du -sb "$D/db" | cut -f1)
 	nfiles=$(ls "$D/blocks" | wc -l)
 	state=running; sim_done && state=done
@@ -166,15 +168,15 @@ while :; do
 	row=$(awk -v k="$k" -v n="$txs_step" -v c="$cum_txs" -v tip="$tip" -v f="$nfiles" -v b="$blk" \
 		-v i="$idx" -v ip="$idx_prev" -v w="$wall" -v cw="$cum_wall" -v cpu="$cpu" -v r="$rss" \
 		-v pr="$peak_run" -v wb="$wb" -v cwb="$cum_wb" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-		-v s="$state" -v dp="$(disk_pct)" -v note="$note" -v dt="$(date -u +%FT%TZ)" 'BEGIN {
+		-v s="$state" -v dp="$(disk_pct)" -v note="$note" -v dt="$(date -u +%FT%TZ)" -v rb="$rb" 'BEGIN {
 		cw += w; d = i - ip;
-		printf "%d\t%d\t%d\t%s\t%d\t%.0f\t%.0f\t%.3f\t%.1f\t%.0f\t%.1f\t%.0f\t%.1f\t%.0f\t%d\t%d\t%.0f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%s\n",
+		printf "%d\t%d\t%d\t%s\t%d\t%.0f\t%.0f\t%.3f\t%.1f\t%.0f\t%.1f\t%.0f\t%.1f\t%.0f\t%d\t%d\t%.0f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%s\t%.0f\n",
 			k, n, c, tip, f, b, i, i / b, w, n / w, cw, c / cw, cpu, (cpu > 0 ? n / cpu : 0),
-			r, pr, wb, (d > 0 ? wb / d : 0), cwb / i, l, s, dp, note, dt }')
+			r, pr, wb, (d > 0 ? wb / d : 0), cwb / i, l, s, dp, note, dt, rb }')
 	echo "$row" >> "$T"
 	cum_wall=$(last 11); idx_prev=$idx
-	echo "$row" | awk -F'\t' '{ printf "scale: step %d: %d txs (%.0f tx/s step, %.0f overall, %.0f tx per CPU-s), tip %s, peak RSS %d MiB, index %.2f GB / blk %.2f GB = %.2f, write amp. %.2f step %.2f overall, disk %s%%\n",
-		$1, $3, $10, $12, $14, $4, $15, $7 / 1e9, $6 / 1e9, $8, $18, $19, $22 }'
+	echo "$row" | awk -F'\t' '{ printf "scale: step %d: %d txs (%.0f tx/s step, %.0f overall, %.0f tx per CPU-s), tip %s, peak RSS %d MiB, index %.2f GB / blk %.2f GB = %.2f, write amp. %.2f step %.2f overall, read %.1f GB, disk %s%%\n",
+		$1, $3, $10, $12, $14, $4, $15, $7 / 1e9, $6 / 1e9, $8, $18, $19, $25 / 1e9, $22 }'
 	if sim_done && [ -z "$(for f in $(sim_files); do [ -e "$D/blocks/$(basename "$f")" ] || echo x; done)" ]; then
 		touch "$D/done"
 		break
