@@ -164,7 +164,9 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB)
 
 # Memcheck over the unit tests and the end-to-end tests (whose PROCEEDS is a
 # wrapper running the binary under valgrind). Reports go to one log per
-# process; any error or definite/indirect leak fails the target. Forked
+# process, written through a descriptor the wrapper opens (9), so that a
+# test that closes the binary's standard output sees it closed; any error
+# or definite/indirect leak fails the target. Forked
 # children are left out: the unit tests fork only to kill -9 a child in the
 # middle of a write (crash safety), and a killed process leaks by design; the
 # code the children run is checked in the parent by the other tests.
@@ -177,7 +179,7 @@ VG_DIR       := $(abspath $(BUILD))/valgrind
 check-valgrind: deps
 	$(MAKE) all $(TEST_BIN)
 	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
-	@printf '#!/bin/sh\nexec $(VALGRIND) --log-file=$(VG_DIR)/proceeds.%%p.log $(abspath $(BIN)) "$$@"\n' \
+	@printf '#!/bin/sh\nexec 9>>$(VG_DIR)/proceeds.$$$$.log\nexec $(VALGRIND) --log-fd=9 $(abspath $(BIN)) "$$@"\n' \
 	  > $(BUILD)/proceeds-valgrind && chmod +x $(BUILD)/proceeds-valgrind
 	@fail=0; for t in $(TEST_BIN); do echo "== valgrind $$t"; \
 	  $(VALGRIND) --log-file=$(VG_DIR)/$$(basename $$t).%p.log ./$$t >/dev/null || { echo "FAIL: $$t"; fail=1; }; done; \
