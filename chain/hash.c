@@ -1,5 +1,6 @@
 /* Hashes over OpenSSL EVP with one reused context per thread. */
 #include "proceeds/hash.h"
+#include "proceeds/hex.h"
 
 #include <assert.h>
 #include <string.h>
@@ -127,17 +128,6 @@ void hash256_to_hex(char out[65], const struct hash256 *h)
 	out[64] = '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool hash256_from_hex(struct hash256 *out, const char *hex, const char **why)
 {
 	memset(out, 0, sizeof(*out));
@@ -146,7 +136,7 @@ bool hash256_from_hex(struct hash256 *out, const char *hex, const char **why)
 		return false;
 	}
 	for (size_t i = 0; i < 32; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			*why = "invalid hex character";
 			return false;

@@ -14,7 +14,7 @@ void hex_encode(char *out, const uint8_t *data, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int nibble(char c)
+int hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -32,7 +32,7 @@ bool hex_decode(uint8_t *out, const char *hex, size_t hexlen, const char **why)
 		return false;
 	}
 	for (size_t i = 0; i < hexlen / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			*why = "invalid hex character";
 			return false;

@@ -1,6 +1,7 @@
 /* Unsigned 256-bit integers (u256.h): schoolbook arithmetic on four 64-bit
  * limbs with unsigned __int128 for the carries of products and quotients. */
 #include "proceeds/u256.h"
+#include "proceeds/hex.h"
 #include "proceeds/why.h"
 
 #include <assert.h>
@@ -162,17 +163,6 @@ char *u256_to_dec(char buf[U256_DEC_LEN], const struct u256 *a)
 	return buf;
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool u256_from_quantity(struct u256 *out, const char *s, const char **why)
 {
 	size_t n;
@@ -192,7 +182,7 @@ bool u256_from_quantity(struct u256 *out, const char *s, const char **why)
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (hex_val(s[2 + i]) < 0)
+		if (hex_nibble(s[2 + i]) < 0)
 			return fail_at(why, "not a hex digit", 2 + i);
 	}
 	if (n > 64) {
@@ -201,7 +191,7 @@ bool u256_from_quantity(struct u256 *out, const char *s, const char **why)
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t bit = 4 * (n - 1 - i);
-		out->w[bit / 64] |= (uint64_t)hex_val(s[2 + i]) << (bit % 64);
+		out->w[bit / 64] |= (uint64_t)hex_nibble(s[2 + i]) << (bit % 64);
 	}
 	return true;
 }

@@ -9,6 +9,9 @@
 /* Writes 2*len lowercase hex chars and a NUL into out (2*len+1 bytes). */
 void hex_encode(char *out, const uint8_t *data, size_t len);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_nibble(char c);
+
 /* Decodes hex (upper or lower case, even length, no spaces) into out, which
  * must hold hexlen/2 bytes. False with *why on odd length or a non-hex char. */
 bool hex_decode(uint8_t *out, const char *hex, size_t hexlen, const char **why)
