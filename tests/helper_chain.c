@@ -134,3 +134,31 @@ bool hc_blk_next(const uint8_t *buf, size_t len, size_t *off,
 	*off += 8 + n;
 	return true;
 }
+
+void hc_tx_numbers(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
+		   const uint32_t *vout, size_t n_out, const uint64_t *pay,
+		   const uint64_t *val, uint32_t tag)
+{
+	static const uint8_t op_return[3] = { 0x6a, 0x01, 0x42 };
+	uint8_t s[16][25];
+	const uint8_t *sp[16];
+	size_t sl[16];
+
+	if (n_out > 16)
+		abort();
+	for (size_t i = 0; i < n_out; i++) {
+		sp[i] = s[i];
+		sl[i] = hc_p2pkh(s[i], pay[i]);
+		if (pay[i] == 0) {
+			sp[i] = op_return;
+			sl[i] = sizeof(op_return);
+		} else if (pay[i] >= 1000) {  /* P2SH: a9 14 <20> 87 */
+			memmove(s[i] + 2, s[i] + 3, 20);
+			s[i][0] = 0xa9;
+			s[i][1] = 0x14;
+			s[i][22] = 0x87;
+			sl[i] = 23;
+		}
+	}
+	hc_tx(txs, n_in, prev, vout, n_out, val, sp, sl, tag);
+}

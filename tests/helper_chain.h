@@ -32,6 +32,13 @@ void hc_block(struct hc_buf *out, const struct hash256 *prev, uint32_t time,
 /* A P2PKH script for a number (distinct numbers, distinct addresses). */
 size_t hc_p2pkh(uint8_t out[25], uint64_t n);
 
+/* hc_tx with outputs named by numbers: pay[i] 0 is an OP_RETURN, 1-999 a
+ * P2PKH (hc_p2pkh), 1000 and up a P2SH of the same 20 bytes. At most 16
+ * outputs. */
+void hc_tx_numbers(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
+		   const uint32_t *vout, size_t n_out, const uint64_t *pay,
+		   const uint64_t *val, uint32_t tag);
+
 /* Next block record of a raw blk file buffer: magic(4) size(4) block.
  * Returns false at the end (zero padding or short tail). */
 bool hc_blk_next(const uint8_t *buf, size_t len, size_t *off,

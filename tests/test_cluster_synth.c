@@ -28,29 +28,6 @@ static struct block blk[3];
 static char dir[256];
 static struct index *idx;
 
-/* Appends a tx spending (prev, vout[i]) of n_in inputs to P2PKH numbers
- * pay[i] (or, for numbers >= 1000, a P2SH script) of values val[i]. */
-static void tx(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
-	       const uint32_t *vout, size_t n_out, const uint64_t *pay,
-	       const uint64_t *val, uint32_t tag)
-{
-	uint8_t s[16][25];
-	const uint8_t *sp[16];
-	size_t sl[16];
-	for (size_t i = 0; i < n_out; i++) {
-		sl[i] = hc_p2pkh(s[i], pay[i]);
-		if (pay[i] >= 1000) {  /* P2SH: a9 14 <20> 87 */
-			memmove(s[i] + 2, s[i] + 3, 20);
-			s[i][0] = 0xa9;
-			s[i][1] = 0x14;
-			s[i][22] = 0x87;
-			sl[i] = 23;
-		}
-		sp[i] = s[i];
-	}
-	hc_tx(txs, n_in, prev, vout, n_out, val, sp, sl, tag);
-}
-
 static void make_block(unsigned h, const struct hc_buf *txs, size_t n)
 {
 	struct hash256 zero = { { 0 } };
@@ -73,23 +50,23 @@ static void make_chain(void)
 		pay[i] = (uint64_t)i + 1;
 		val[i] = BTC;
 	}
-	tx(&t0, 0, NULL, NULL, 10, pay, val, 1);
+	hc_tx_numbers(&t0, 0, NULL, NULL, 10, pay, val, 1);
 	make_block(0, &t0, 1);
 	struct hash256 cb[2] = { blk[0].txs[0].txid, blk[0].txs[0].txid };
 	uint32_t v12[2] = { 0, 1 }, v34[2] = { 2, 3 }, v56[2] = { 4, 5 }, v89[2] = { 7, 8 };
 	uint64_t p20[1] = { 20 }, p24[1] = { 24 }, p25[1] = { 25 }, v1[1] = { BTC };
 	uint64_t pcj[4] = { 21, 22, 23, 26 };
 	uint64_t vcj[4] = { BTC / 2, BTC / 2, 49990000, 49990000 };
-	tx(&t1, 0, NULL, NULL, 1, p20, v1, 2);
-	tx(&t1, 2, cb, v12, 1, p20, v1, 0);
-	tx(&t1, 2, cb, v34, 4, pcj, vcj, 0);
-	tx(&t1, 2, cb, v56, 1, p24, v1, 0);
-	tx(&t1, 2, cb, v89, 1, p25, v1, 0);
+	hc_tx_numbers(&t1, 0, NULL, NULL, 1, p20, v1, 2);
+	hc_tx_numbers(&t1, 2, cb, v12, 1, p20, v1, 0);
+	hc_tx_numbers(&t1, 2, cb, v34, 4, pcj, vcj, 0);
+	hc_tx_numbers(&t1, 2, cb, v56, 1, p24, v1, 0);
+	hc_tx_numbers(&t1, 2, cb, v89, 1, p25, v1, 0);
 	make_block(1, &t1, 5);
 	uint32_t v7[1] = { 6 };
 	uint64_t pch[2] = { 1001, 30 }, vch[2] = { 3 * BTC / 10, 69990000 };
-	tx(&t2, 0, NULL, NULL, 1, p20, v1, 3);
-	tx(&t2, 1, cb, v7, 2, pch, vch, 0);
+	hc_tx_numbers(&t2, 0, NULL, NULL, 1, p20, v1, 3);
+	hc_tx_numbers(&t2, 1, cb, v7, 2, pch, vch, 0);
 	make_block(2, &t2, 2);
 	hc_buf_free(&t0);
 	hc_buf_free(&t1);

@@ -28,22 +28,6 @@
 static char bin[4096], dir[256], out_file[4400];
 static struct hash256 mix_txid;
 
-/* One tx of P2PKH outputs to numbers pay[0..n_out) of values val[]. */
-static void tx(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
-	       const uint32_t *vout, size_t n_out, const uint64_t *pay,
-	       const uint64_t *val, uint32_t tag)
-{
-	uint8_t s[8][25];
-	const uint8_t *sp[8];
-	size_t sl[8];
-
-	for (size_t i = 0; i < n_out; i++) {
-		sl[i] = hc_p2pkh(s[i], pay[i]);
-		sp[i] = s[i];
-	}
-	hc_tx(txs, n_in, prev, vout, n_out, val, sp, sl, tag);
-}
-
 static void connect(struct index *idx, struct hc_buf *txs, size_t n_tx,
 		    struct hash256 *prev, uint32_t h, struct block *keep)
 {
@@ -79,12 +63,12 @@ static void make_index(void)
 			     POOL + 2050, 50000000, 30000000, 20000000 };
 
 	assert_true(index_open(&idx, dir, NETWORK_MAIN, &o, &why));
-	tx(&t, 0, NULL, NULL, 8, pay0, val0, 0);
+	hc_tx_numbers(&t, 0, NULL, NULL, 8, pay0, val0, 0);
 	connect(idx, &t, 1, &prev, 0, &b0);
 	for (uint32_t h = 1; h < HEIGHT; h++) {
 		uint64_t p = 100, v = 5000000000u;
 		t.len = 0;
-		tx(&t, 0, NULL, NULL, 1, &p, &v, h);
+		hc_tx_numbers(&t, 0, NULL, NULL, 1, &p, &v, h);
 		connect(idx, &t, 1, &prev, h, NULL);
 	}
 	struct hash256 cb[5] = { b0.txs[0].txid, b0.txs[0].txid, b0.txs[0].txid,
@@ -95,9 +79,9 @@ static void make_index(void)
 	uint64_t sval[5] = { 20000000, 20000000, 20000000, 20000000, 19996000 };
 	uint64_t p300 = 100, v300 = 5000000000u;
 	t.len = 0;
-	tx(&t, 0, NULL, NULL, 1, &p300, &v300, HEIGHT);
-	tx(&t, 5, cb, mv, 5, mp, mval, 0);
-	tx(&t, 3, cb, sv, 5, sp, sval, 0);
+	hc_tx_numbers(&t, 0, NULL, NULL, 1, &p300, &v300, HEIGHT);
+	hc_tx_numbers(&t, 5, cb, mv, 5, mp, mval, 0);
+	hc_tx_numbers(&t, 3, cb, sv, 5, sp, sval, 0);
 	struct block b300;
 	connect(idx, &t, 3, &prev, HEIGHT, &b300);
 	mix_txid = b300.txs[1].txid;

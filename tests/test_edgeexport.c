@@ -34,21 +34,6 @@ static char dir[256], out_dir[512];
 static struct index *idx;
 static unsigned n_out_dirs;
 
-static void tx(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
-	       const uint32_t *vout, size_t n_out, const uint64_t *pay,
-	       const uint64_t *val, uint32_t tag)
-{
-	static const uint8_t op_return[3] = { 0x6a, 0x01, 0x42 };
-	uint8_t s[8][25];
-	const uint8_t *sp[8];
-	size_t sl[8];
-	for (size_t i = 0; i < n_out; i++) {
-		sl[i] = pay[i] ? hc_p2pkh(s[i], pay[i]) : sizeof(op_return);
-		sp[i] = pay[i] ? s[i] : op_return;
-	}
-	hc_tx(txs, n_in, prev, vout, n_out, val, sp, sl, tag);
-}
-
 static void make_block(unsigned h, const struct hc_buf *txs, size_t n)
 {
 	struct hash256 zero = { { 0 } };
@@ -68,23 +53,23 @@ static void make_chain(void)
 	struct hc_buf t[N_BLK] = { { 0 } };
 	uint64_t p0[5] = { 1, 2, 1, 3, 4 }, v0[5] = { BTC, BTC, BTC, BTC, BTC };
 	uint64_t pcb[1] = { 50 }, vcb[1] = { BTC };
-	tx(&t[0], 0, NULL, NULL, 5, p0, v0, 1);
+	hc_tx_numbers(&t[0], 0, NULL, NULL, 5, p0, v0, 1);
 	make_block(0, &t[0], 1);
 	struct hash256 cb[3] = { blk[0].txs[0].txid, blk[0].txs[0].txid, blk[0].txs[0].txid };
 	uint32_t va[3] = { 0, 1, 2 }, vb[1] = { 3 };
 	uint64_t pa[3] = { 20, 21, 20 }, vla[3] = { 100000001, 50000000, 1 };
 	uint64_t pb[1] = { 30 }, vlb[1] = { 99990000 };
-	tx(&t[1], 0, NULL, NULL, 1, pcb, vcb, 2);
-	tx(&t[1], 3, cb, va, 3, pa, vla, 0);
-	tx(&t[1], 1, cb, vb, 1, pb, vlb, 0);
+	hc_tx_numbers(&t[1], 0, NULL, NULL, 1, pcb, vcb, 2);
+	hc_tx_numbers(&t[1], 3, cb, va, 3, pa, vla, 0);
+	hc_tx_numbers(&t[1], 1, cb, vb, 1, pb, vlb, 0);
 	make_block(1, &t[1], 3);
 	struct hash256 pc[2] = { blk[1].txs[1].txid, blk[0].txs[0].txid };
 	uint32_t vc[2] = { 1, 4 };
 	uint64_t ppc[2] = { 40, 0 }, vlc[2] = { 149990000, 0 };
-	tx(&t[2], 0, NULL, NULL, 1, pcb, vcb, 3);
-	tx(&t[2], 2, pc, vc, 2, ppc, vlc, 0);
+	hc_tx_numbers(&t[2], 0, NULL, NULL, 1, pcb, vcb, 3);
+	hc_tx_numbers(&t[2], 2, pc, vc, 2, ppc, vlc, 0);
 	make_block(2, &t[2], 2);
-	tx(&t[3], 0, NULL, NULL, 1, pcb, vcb, 4);
+	hc_tx_numbers(&t[3], 0, NULL, NULL, 1, pcb, vcb, 4);
 	make_block(3, &t[3], 1);
 	for (int i = 0; i < N_BLK; i++)
 		hc_buf_free(&t[i]);
