@@ -1,7 +1,9 @@
 /* Synthetic blocks and blk-file framing for tests and benchmarks. */
 #include "helper_chain.h"
+#include "helper.h"
 #include "proceeds/cursor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,4 +163,63 @@ void hc_tx_numbers(struct hc_buf *txs, size_t n_in, const struct hash256 *prev,
 		}
 	}
 	hc_tx(txs, n_in, prev, vout, n_out, val, sp, sl, tag);
+}
+
+/* One blk file's records; false when one does not parse or the file has
+ * bytes past its last record. */
+static bool walk_file(const uint8_t *data, size_t len, struct block *b, uint32_t *height,
+		      void (*fn)(void *ctx, const struct block *b, uint32_t height),
+		      void *ctx, const char **why)
+{
+	const uint8_t *raw;
+	size_t off = 0, n;
+
+	while (hc_blk_next(data, len, &off, &raw, &n)) {
+		if (!block_parse(b, raw, n, why))
+			return false;
+		fn(ctx, b, (*height)++);
+	}
+	if (off != len)
+		return (*why = "bytes after the last whole record"), false;
+	return true;
+}
+
+bool hc_walk_blocks(const char *dir,
+		    void (*fn)(void *ctx, const struct block *b, uint32_t height),
+		    void *ctx, const char **why)
+{
+	static char msg[4400];
+	char path[4200];
+	struct block b;
+	uint32_t height = 0;
+	bool ok = true;
+
+	block_init(&b);
+	for (unsigned f = 0; ok; f++) {
+		size_t len;
+		snprintf(path, sizeof(path), "%s/blocks/blk%05u.dat", dir, f);
+		uint8_t *data = helper_read_file(path, &len);
+		if (!data)
+			break;
+		ok = walk_file(data, len, &b, &height, fn, ctx, why);
+		free(data);
+	}
+	block_release(&b);
+	if (!ok) {
+		snprintf(msg, sizeof(msg), "%s: block %u: %s", path, height, *why);
+		*why = msg;
+	}
+	return ok;
+}
+
+void hc_chain_block(struct hc_buf *raw, struct block *blk, unsigned h,
+		    const struct hc_buf *txs, size_t n_tx)
+{
+	struct hash256 zero = { { 0 } };
+	const char *why;
+
+	hc_block(&raw[h], h ? &blk[h - 1].hash : &zero, 1600000000u + h * 600u, txs, n_tx);
+	block_init(&blk[h]);
+	if (!block_parse(&blk[h], raw[h].p, raw[h].len, &why))
+		abort();
 }

@@ -30,11 +30,7 @@ static struct index *idx;
 
 static void make_block(unsigned h, const struct hc_buf *txs, size_t n)
 {
-	struct hash256 zero = { { 0 } };
-	const char *why;
-	hc_block(&raw[h], h ? &blk[h - 1].hash : &zero, 1600000000 + h * 600, txs, n);
-	block_init(&blk[h]);
-	assert_true(block_parse(&blk[h], raw[h].p, raw[h].len, &why));
+	hc_chain_block(raw, blk, h, txs, n);
 }
 
 /* Block 0: a coinbase paying 1 BTC to numbers 1..10. Block 1: 1+2 -> 20;

@@ -18,6 +18,7 @@
  *   - without the option the truth has neither "demix" nor
  *     "postmix_habits"; the same seed gives the same bytes. */
 #include "helper.h"
+#include "helper_chain.h"
 #include "proceeds/address.h"
 #include "proceeds/sim.h"
 #include "proceeds/tx.h"
@@ -89,32 +90,24 @@ static json_t *tx_json(const struct tx *tx)
 }
 
 /* Every transaction of dir's chain by txid (new). */
+static void add_block(void *ctx, const struct block *b, uint32_t height)
+{
+	char hex[65];
+
+	(void)height;
+	for (uint32_t t = 0; t < b->n_tx; t++) {
+		hash256_to_hex(hex, &b->txs[t].txid);
+		json_object_set_new(ctx, hex, tx_json(&b->txs[t]));
+	}
+}
+
 static json_t *read_chain(const char *dir)
 {
 	json_t *txs = json_object();
-	struct block b;
 	const char *why = NULL;
-	char path[2048], hex[65];
-	block_init(&b);
-	for (unsigned f = 0;; f++) {
-		size_t len;
-		snprintf(path, sizeof(path), "%s/blocks/blk%05u.dat", dir, f);
-		uint8_t *raw = helper_read_file(path, &len);
-		if (!raw)
-			break;
-		for (size_t off = 0; off + 8 <= len;) {
-			uint32_t n = raw[off + 4] | raw[off + 5] << 8 | raw[off + 6] << 16 |
-				     (uint32_t)raw[off + 7] << 24;
-			assert_true(block_parse(&b, raw + off + 8, n, &why));
-			for (uint32_t t = 0; t < b.n_tx; t++) {
-				hash256_to_hex(hex, &b.txs[t].txid);
-				json_object_set_new(txs, hex, tx_json(&b.txs[t]));
-			}
-			off += 8 + n;
-		}
-		free(raw);
-	}
-	block_release(&b);
+
+	if (!hc_walk_blocks(dir, add_block, txs, &why))
+		fail_msg("%s", why);
 	assert_true(json_object_size(txs) > 1000);
 	return txs;
 }

@@ -6,6 +6,7 @@
  * the output key). A --fast-sigs chain must fail the same check, and so
  * must a real one whose sighash is perturbed: the test can fail. */
 #include "helper.h"
+#include "helper_chain.h"
 #include "proceeds/coinjoin.h"
 #include "proceeds/cursor.h"
 #include "proceeds/hash.h"
@@ -212,34 +213,21 @@ static void check_tx(struct check *k, const struct tx *tx, uint32_t height)
 
 /* Walks blk00000.dat.. of dir in order (the simulator writes one branch
  * in height order). Spent coins stay in the map: lookups only. */
+static void check_block(void *ctx, const struct block *b, uint32_t height)
+{
+	for (uint32_t t = 0; t < b->n_tx; t++) {
+		if (t > 0)
+			check_tx(ctx, &b->txs[t], height);
+		add_outputs(ctx, &b->txs[t]);
+	}
+}
+
 static void check_chain(struct check *k, const char *dir)
 {
-	char path[4200];
-	struct block b;
 	const char *why = NULL;
-	uint32_t height = 0;
-	block_init(&b);
-	for (unsigned f = 0;; f++) {
-		size_t len, off = 0;
-		snprintf(path, sizeof(path), "%s/blocks/blk%05u.dat", dir, f);
-		uint8_t *data = helper_read_file(path, &len);
-		if (!data)
-			break;
-		while (off + 8 <= len) {
-			uint32_t size = (uint32_t)data[off + 4] | (uint32_t)data[off + 5] << 8 |
-					(uint32_t)data[off + 6] << 16 | (uint32_t)data[off + 7] << 24;
-			assert_true(block_parse(&b, data + off + 8, size, &why));
-			for (uint32_t t = 0; t < b.n_tx; t++) {
-				if (t > 0)
-					check_tx(k, &b.txs[t], height);
-				add_outputs(k, &b.txs[t]);
-			}
-			off += 8 + size;
-			height++;
-		}
-		free(data);
-	}
-	block_release(&b);
+
+	if (!hc_walk_blocks(dir, check_block, k, &why))
+		fail_msg("%s", why);
 }
 
 /* The truth's CoinJoins, Tx0s and PayJoins by txid. */

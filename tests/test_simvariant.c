@@ -16,6 +16,7 @@
  *   - without the option the truth has no "mix_variants" and no variant
  *     entity, and the chain passes the same address checks. */
 #include "helper.h"
+#include "helper_chain.h"
 #include "proceeds/address.h"
 #include "proceeds/cursor.h"
 #include "proceeds/hash.h"
@@ -58,6 +59,7 @@ struct coin {
 };
 
 struct check {
+	uint32_t blocks;             /* walked so far */
 	enum network net;
 	bool fast;
 	uint64_t seed;
@@ -361,31 +363,21 @@ static void check_block(struct check *k, const struct block *b, uint32_t height)
 }
 
 /* Walks blk00000.dat.. in order (one branch, in height order). */
+static void walk_block(void *ctx, const struct block *b, uint32_t height)
+{
+	struct check *k = ctx;
+
+	check_block(k, b, height);
+	k->blocks = height + 1;
+}
+
 static void walk(struct check *k, const char *dir)
 {
-	char path[1100];
-	struct block b;
 	const char *why = NULL;
-	uint32_t height = 0;
-	block_init(&b);
-	for (unsigned f = 0;; f++) {
-		size_t len, off = 0;
-		snprintf(path, sizeof(path), "%s/blocks/blk%05u.dat", dir, f);
-		uint8_t *data = helper_read_file(path, &len);
-		if (!data)
-			break;
-		while (off + 8 <= len) {
-			uint32_t size = (uint32_t)data[off + 4] | (uint32_t)data[off + 5] << 8 |
-					(uint32_t)data[off + 6] << 16 | (uint32_t)data[off + 7] << 24;
-			if (!block_parse(&b, data + off + 8, size, &why))
-				fail_msg("block %u: %s", height, why);
-			check_block(k, &b, height++);
-			off += 8 + size;
-		}
-		free(data);
-	}
-	block_release(&b);
-	assert_true(height > 100);
+
+	if (!hc_walk_blocks(dir, walk_block, k, &why))
+		fail_msg("%s", why);
+	assert_true(k->blocks > 100);
 }
 
 /* Loads truth.json: its address owners, its mix_variants rows by txid. */
